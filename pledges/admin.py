@@ -1,0 +1,59 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from pledges.models import Declaration, Pact, PaperSheet
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "version", "province", "regency", "created_at"]
+    list_filter = ["province"]
+    search_fields = ["title", "opening"]
+    list_select_related = ["province", "regency"]
+
+
+@admin.register(PaperSheet)
+class PaperSheetAdmin(admin.ModelAdmin):
+    list_display = ["event", "file", "uploaded_by", "uploaded_at"]
+    search_fields = ["event__title", "note"]
+    list_select_related = ["event", "uploaded_by"]
+
+
+@admin.register(Pact)
+class PactAdmin(SimpleHistoryAdmin):
+    """Pacts are evidence: the admin shows them but never edits their signed content."""
+
+    list_display = ["code", "signer_name", "signer_agency", "event", "method", "signed_at", "status"]
+    list_filter = ["status", "method", "event__election"]
+    search_fields = ["code", "signer_name", "signer_identity_number"]
+    list_select_related = ["event"]
+    date_hierarchy = "signed_at"
+    readonly_fields = (
+        "event",
+        "attendee",
+        "declaration",
+        "agency",
+        "method",
+        "signed_at",
+        "signer_name",
+        "signer_identity_kind",
+        "signer_identity_number",
+        "signer_position",
+        "signer_rank",
+        "signer_agency",
+        "signature",
+        "signature_print",
+        "signature_sha256",
+        "paper_sheet",
+        "collected_by",
+        "ip_address",
+        "user_agent",
+        "content_hash",
+        "code",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,200 @@
+"""Declarations (the text people sign) and the pacts they sign."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from events.models import Agency, Attendee, Event, random_code
+
+TEXT_FIELDS = ("title", "opening", "points", "closing", "place_date_line")
+
+
+class DeclarationLocked(ValidationError):
+    pass
+
+
+class Declaration(models.Model):
+    """One version of a pledge text. Once anyone signed it, the text is frozen: revise by a new version."""
+
+    title = models.CharField(_("judul"), max_length=200)
+    opening = models.TextField(_("pembuka"))
+    points = models.JSONField(_("butir-butir"), default=list, help_text=_("Satu butir per baris."))
+    closing = models.TextField(_("penutup"), blank=True)
+    place_date_line = models.CharField(
+        _("baris tempat dan tanggal"),
+        max_length=200,
+        blank=True,
+        help_text=_("Mis. Muaradua, 28 Agustus 2020"),
+    )
+    version = models.PositiveIntegerField(_("versi"), default=1)
+    previous = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_version",
+        verbose_name=_("versi sebelumnya"),
+    )
+    province = models.ForeignKey(
+        "events.Province",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("provinsi pemilik"),
+        help_text=_("Kosong untuk naskah bawaan yang dipakai semua kantor."),
+    )
+    regency = models.ForeignKey(
+        "events.Regency", models.PROTECT, null=True, blank=True, verbose_name=_("kabupaten/kota pemilik")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title", "-version"]
+        verbose_name = _("naskah pakta/ikrar")
+        verbose_name_plural = _("naskah pakta/ikrar")
+
+    def __str__(self):
+        return _("%(title)s (versi %(version)d)") % {"title": self.title, "version": self.version}
+
+    def clean(self):
+        points = [p.strip() for p in self.points or [] if str(p).strip()]
+        if not points:
+            raise ValidationError({"points": _("Naskah harus memiliki sedikitnya satu butir.")})
+        self.points = points
+
+    @property
+    def is_locked(self) -> bool:
+        return self.pk is not None and self.pacts.exists()
+
+    def save(self, *args, **kwargs):
+        if self.pk and self.is_locked:
+            stored = Declaration.objects.filter(pk=self.pk).values(*TEXT_FIELDS).get()
+            if any(stored[field] != getattr(self, field) for field in TEXT_FIELDS):
+                raise DeclarationLocked(
+                    _("Naskah ini sudah ditandatangani dan tidak dapat diubah; buat versi baru.")
+                )
+        super().save(*args, **kwargs)
+
+
+class PaperSheet(models.Model):
+    """A scanned signature sheet that came back signed by hand."""
+
+    event = models.ForeignKey(Event, models.CASCADE, related_name="paper_sheets", verbose_name=_("kegiatan"))
+    file = models.FileField(_("berkas pindaian"), upload_to="sheets/%Y/%m/")
+    note = models.CharField(_("catatan"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("lembar kertas")
+        verbose_name_plural = _("lembar kertas")
+
+    def __str__(self):
+        return f"{self.event} · {self.file.name}"
+
+
+def new_pact_code() -> str:
+    return random_code(10)
+
+
+class Pact(models.Model):
+    """A signed integrity pact: who signed which declaration version, when and how, with its evidence."""
+
+    class Method(models.TextChoices):
+        DRAWN = "drawn", _("Tanda tangan di layar")
+        PAPER = "paper", _("Tanda tangan di kertas")
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Sah")
+        WITHDRAWN = "withdrawn", _("Ditarik")
+
+    event = models.ForeignKey(Event, models.PROTECT, related_name="pacts", verbose_name=_("kegiatan"))
+    attendee = models.ForeignKey(Attendee, models.PROTECT, related_name="pacts", verbose_name=_("peserta"))
+    declaration = models.ForeignKey(
+        Declaration, models.PROTECT, related_name="pacts", verbose_name=_("naskah yang ditandatangani")
+    )
+    agency = models.ForeignKey(Agency, models.PROTECT, related_name="pacts", verbose_name=_("instansi"))
+    method = models.CharField(_("cara"), max_length=5, choices=Method.choices)
+    signed_at = models.DateTimeField(_("ditandatangani pada"))
+    # The attendee's details as they stood when signing: later edits to the attendee do not rewrite history.
+    signer_name = models.CharField(_("nama"), max_length=200)
+    signer_identity_kind = models.CharField(_("jenis identitas"), max_length=6)
+    signer_identity_number = models.CharField(_("nomor identitas"), max_length=18, blank=True)
+    signer_position = models.CharField(_("jabatan"), max_length=200, blank=True)
+    signer_rank = models.CharField(_("pangkat/golongan"), max_length=100, blank=True)
+    signer_agency = models.CharField(_("instansi"), max_length=200)
+    signature = models.ImageField(_("tanda tangan"), upload_to="signatures/%Y/%m/", blank=True)
+    signature_print = models.ImageField(
+        _("tanda tangan untuk cetak"), upload_to="signatures/print/%Y/%m/", blank=True
+    )
+    signature_sha256 = models.CharField(max_length=64, blank=True)
+    paper_sheet = models.ForeignKey(
+        PaperSheet,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pacts",
+        verbose_name=_("lembar kertas"),
+    )
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dikumpulkan oleh"),
+    )
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    user_agent = models.CharField(_("peramban"), max_length=400, blank=True)
+    content_hash = models.CharField(_("SHA-256 isi"), max_length=64)
+    code = models.CharField(
+        _("kode verifikasi"), max_length=10, unique=True, default=new_pact_code, editable=False
+    )
+    status = models.CharField(_("status"), max_length=9, choices=Status.choices, default=Status.VALID)
+    withdrawn_at = models.DateTimeField(_("ditarik pada"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(_("alasan penarikan"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+        verbose_name = _("pakta integritas")
+        verbose_name_plural = _("pakta integritas")
+        indexes = [
+            models.Index(fields=["status", "-signed_at", "-id"], name="pact_registry_order"),
+            models.Index(fields=["event", "status"]),
+            models.Index(fields=["agency", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "attendee"],
+                name="pact_one_per_attendee_per_event",
+                violation_error_message=_("Peserta ini sudah menandatangani pakta pada kegiatan ini."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="valid", withdrawn_at__isnull=True)
+                | Q(status="withdrawn", withdrawn_at__isnull=False),
+                name="pact_withdrawal_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.signer_name}"
+
+    def get_absolute_url(self):
+        return reverse("pledges:pact", args=[self.code])
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == self.Status.VALID

@@ -1,0 +1,13 @@
+"""QR codes and the absolute links they carry (printed paper has no host to be relative to)."""
+
+import segno
+from django.conf import settings
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def qr_svg(data: str, *, scale: int = 4, border: int = 2) -> str:
+    """An inline SVG (no XML declaration) to drop into an HTML page or a PDF template."""
+    return segno.make(data, error="m").svg_inline(scale=scale, border=border)
