@@ -1,0 +1,57 @@
+# Netralitas: `make run` for a demo site on SQLite, `make test` for the whole suite.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+# System packages: WeasyPrint's Pango and fonts, poppler for PDF checks in tests, gettext for translations,
+# Chromium for browser tests.
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core \
+	fonts-liberation2 poppler-utils gettext chromium
+
+.PHONY: help run test lint format system-deps venv messages bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+system-deps: ## Install the Debian packages WeasyPrint, the tests and translations need (when missing)
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing: $$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@
+
+venv: $(VENV)/.installed ## Create the virtual environment and install the dependencies
+
+messages: venv ## Compile the translations
+	@cd . && $(PY) manage.py compilemessages -v0 --ignore=.venv
+
+run: system-deps venv messages ## Migrate, load regions and demo data, serve on http://127.0.0.1:8000 (SQLite)
+	DEBUG=1 $(PY) manage.py migrate -v0
+	DEBUG=1 $(PY) manage.py load_regions
+	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py runserver $(HOST)
+
+test: system-deps venv messages ## Run the whole suite (on $$DATABASE_URL when set, else SQLite)
+	SECRET_KEY=test-only $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv ## ruff lint and format check, and the migrations check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run -v0
+
+format: venv ## Format the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: venv ## Run the benchmarks under bench/ (they print figures)
+	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; SECRET_KEY=bench $(PY) $$script; done
+
+clean: ## Remove the virtual environment and the local SQLite database
+	rm -rf $(VENV) db.sqlite3
