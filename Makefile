@@ -30,7 +30,7 @@ $(VENV)/.installed: pyproject.toml
 venv: $(VENV)/.installed ## Create the virtual environment and install the dependencies
 
 messages: venv ## Compile the translations
-	@cd . && $(PY) manage.py compilemessages -v0 --ignore=.venv
+	SECRET_KEY=build $(PY) manage.py compilemessages -v0 --ignore=.venv
 
 run: system-deps venv messages ## Migrate, load regions and demo data, serve on http://127.0.0.1:8000 (SQLite)
 	DEBUG=1 $(PY) manage.py migrate -v0
