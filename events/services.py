@@ -4,8 +4,10 @@ import csv
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from events.models import Province, Regency
+from events.models import Agency, Attendee, Event, Invitation, Province, Regency
 
 REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions.csv"
 
@@ -30,3 +32,195 @@ def regions_load(
                 defaults={"name": row["name"], "kind": row["level"], "province_id": row["code"][:2]},
             )
     return province_model.objects.count(), regency_model.objects.count()
+
+
+class EventError(Exception):
+    """An event change the rules refuse; the message is for the user."""
+
+
+EVENT_DELETE_NOT_DRAFT = _("Kegiatan hanya dapat dihapus selama masih draf.")
+EVENT_DELETE_HAS_PACTS = _("Kegiatan yang sudah memiliki pakta tidak dapat dihapus.")
+EVENT_CLOSED = _("Penandatanganan kegiatan ini sudah ditutup; data kegiatan tidak dapat diubah lagi.")
+EVENT_OPEN_NEEDS_DECLARATION = _("Pilih naskah pakta terlebih dahulu sebelum membuka penandatanganan.")
+EVENT_ALREADY_OPEN = _("Penandatanganan kegiatan ini sudah dibuka.")
+EVENT_NOT_OPEN = _("Penandatanganan kegiatan ini belum dibuka.")
+EVENT_NOT_CLOSED = _("Penandatanganan kegiatan ini belum ditutup.")
+EVENT_REOPEN_ADMIN_ONLY = _("Hanya administrator yang dapat membuka kembali penandatanganan.")
+EVENT_DECLARATION_SIGNED = _("Naskah tidak dapat diganti karena sudah ada peserta yang menandatangani.")
+INVITATION_HAS_ATTENDEES = _(
+    "Instansi ini masih memiliki peserta pada kegiatan ini; hapus pesertanya dahulu."
+)
+ATTENDEE_HAS_PACT = _("Peserta yang sudah menandatangani tidak dapat dihapus.")
+EVENT_FIELDS = (
+    "kind",
+    "title",
+    "election",
+    "province",
+    "regency",
+    "venue",
+    "starts_at",
+    "ends_at",
+    "organiser",
+    "declaration",
+    "is_public",
+    "allow_walk_ins",
+    "paper_size",
+)
+
+
+def _locked_event(event: Event) -> Event:
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+@transaction.atomic
+def event_create(*, user, **fields) -> Event:
+    event = Event(created_by=user, **fields)
+    if event.regency_id:
+        event.province_id = event.regency.province_id
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, user, **fields) -> Event:
+    event = _locked_event(event)
+    if event.is_closed:
+        raise EventError(EVENT_CLOSED)
+    new_declaration = fields.get("declaration", event.declaration)
+    if new_declaration != event.declaration and event.pacts.exists():
+        raise EventError(EVENT_DECLARATION_SIGNED)
+    for name, value in fields.items():
+        if name not in EVENT_FIELDS:
+            raise TypeError(f"event_update() got an unexpected field {name!r}")
+        setattr(event, name, value)
+    if event.regency_id:
+        event.province_id = event.regency.province_id
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_delete(*, event: Event, user) -> None:
+    event = _locked_event(event)
+    if not event.is_draft:
+        raise EventError(EVENT_DELETE_NOT_DRAFT)
+    if event.pacts.exists():
+        raise EventError(EVENT_DELETE_HAS_PACTS)
+    event.delete()
+
+
+@transaction.atomic
+def event_open_signing(*, event: Event, user) -> Event:
+    event = _locked_event(event)
+    if event.is_open:
+        raise EventError(EVENT_ALREADY_OPEN)
+    if event.is_closed:
+        raise EventError(EVENT_CLOSED)
+    if event.declaration_id is None:
+        raise EventError(EVENT_OPEN_NEEDS_DECLARATION)
+    event.status = Event.Status.OPEN
+    event.signing_opened_at = timezone.now()
+    event.save(update_fields=["status", "signing_opened_at"])
+    return event
+
+
+@transaction.atomic
+def event_close_signing(*, event: Event, user) -> Event:
+    """Final: from now on nobody signs, and the attendee list stays as it was signed."""
+    event = _locked_event(event)
+    if not event.is_open:
+        raise EventError(EVENT_NOT_OPEN)
+    event.status = Event.Status.CLOSED
+    event.signing_closed_at = timezone.now()
+    event.signing_closed_by = user
+    event.save(update_fields=["status", "signing_closed_at", "signing_closed_by"])
+    return event
+
+
+@transaction.atomic
+def event_reopen_signing(*, event: Event, user) -> Event:
+    """Administrators only: undo a close made by mistake (the history keeps the close)."""
+    if not user.is_superuser:
+        raise EventError(EVENT_REOPEN_ADMIN_ONLY)
+    event = _locked_event(event)
+    if not event.is_closed:
+        raise EventError(EVENT_NOT_CLOSED)
+    event.status = Event.Status.OPEN
+    event.signing_closed_at = None
+    event.signing_closed_by = None
+    event.save(update_fields=["status", "signing_closed_at", "signing_closed_by"])
+    return event
+
+
+def _editable_event(event: Event) -> None:
+    if event.is_closed:
+        raise EventError(EVENT_CLOSED)
+
+
+@transaction.atomic
+def agency_create(*, name: str, kind: str, province: Province, regency: Regency | None = None) -> Agency:
+    agency = Agency(name=" ".join(name.split()), kind=kind, province=province, regency=regency)
+    agency.full_clean()
+    agency.save()
+    return agency
+
+
+@transaction.atomic
+def invitation_create(*, event: Event, agency: Agency) -> Invitation:
+    _editable_event(event)
+    invitation, _created = Invitation.objects.get_or_create(event=event, agency=agency)
+    return invitation
+
+
+@transaction.atomic
+def invitation_delete(*, invitation: Invitation) -> None:
+    _editable_event(invitation.event)
+    if invitation.event.attendees.filter(agency_id=invitation.agency_id).exists():
+        raise EventError(INVITATION_HAS_ATTENDEES)
+    invitation.delete()
+
+
+ATTENDEE_FIELDS = (
+    "full_name",
+    "identity_kind",
+    "identity_number",
+    "position",
+    "rank",
+    "agency",
+    "phone",
+    "email",
+)
+
+
+@transaction.atomic
+def attendee_create(*, event: Event, **fields) -> Attendee:
+    _editable_event(event)
+    attendee = Attendee(event=event, **fields)
+    attendee.full_clean()
+    attendee.save()
+    # Whoever attends is invited: the OPD head of their agency then sees the event.
+    Invitation.objects.get_or_create(event=event, agency=attendee.agency)
+    return attendee
+
+
+@transaction.atomic
+def attendee_update(*, attendee: Attendee, **fields) -> Attendee:
+    _editable_event(attendee.event)
+    for name, value in fields.items():
+        if name not in ATTENDEE_FIELDS:
+            raise TypeError(f"attendee_update() got an unexpected field {name!r}")
+        setattr(attendee, name, value)
+    attendee.full_clean()
+    attendee.save()
+    Invitation.objects.get_or_create(event=attendee.event, agency=attendee.agency)
+    return attendee
+
+
+@transaction.atomic
+def attendee_delete(*, attendee: Attendee) -> None:
+    _editable_event(attendee.event)
+    if attendee.pacts.exists():
+        raise EventError(ATTENDEE_HAS_PACT)
+    attendee.delete()

@@ -116,7 +116,7 @@ STORAGES = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "events:landing"
 LOGOUT_REDIRECT_URL = "home"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -149,3 +149,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Attendee lists uploaded by staff: bigger files are refused before they are read.
+ATTENDEE_IMPORT_MAX_BYTES = int(os.environ.get("ATTENDEE_IMPORT_MAX_BYTES", 5 * 1_048_576))
+ATTENDEE_IMPORT_MAX_ROWS = 10_000

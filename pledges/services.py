@@ -62,3 +62,29 @@ def declaration_new_version(*, declaration: Declaration, user=None, **changes) -
     revised.full_clean()
     revised.save()
     return revised
+
+
+DECLARATION_FIELDS = ("title", "opening", "points", "closing", "place_date_line")
+
+
+@transaction.atomic
+def declaration_create(*, user, province=None, regency=None, **fields) -> Declaration:
+    declaration = Declaration(province=province, regency=regency, created_by=user, **fields)
+    declaration.full_clean()
+    declaration.save()
+    return declaration
+
+
+@transaction.atomic
+def declaration_update(*, declaration: Declaration, user, **fields) -> tuple[Declaration, bool]:
+    """Change a declaration in place while nobody signed it, else as a new version; says which happened."""
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if declaration.is_locked:
+        return declaration_new_version(declaration=declaration, user=user, **fields), True
+    for name, value in fields.items():
+        if name not in DECLARATION_FIELDS:
+            raise TypeError(f"declaration_update() got an unexpected field {name!r}")
+        setattr(declaration, name, value)
+    declaration.full_clean()
+    declaration.save()
+    return declaration, False

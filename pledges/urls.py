@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401 - the capabilities below add their routes here
+from django.urls import path
+
+from pledges.views import declarations
 
 app_name = "pledges"
 
-urlpatterns = []
+urlpatterns = [
+    path("staf/naskah/", declarations.declaration_list, name="declaration_list"),
+    path("staf/naskah/baru/", declarations.declaration_create, name="declaration_create"),
+    path("staf/naskah/<int:pk>/", declarations.declaration_detail, name="declaration_detail"),
+    path("staf/naskah/<int:pk>/ubah/", declarations.declaration_update, name="declaration_update"),
+]

@@ -186,3 +186,10 @@ class PactFactory(factory.django.DjangoModelFactory):
     signer_rank = factory.SelfAttribute("attendee.rank")
     signer_agency = factory.SelfAttribute("attendee.agency.name")
     content_hash = "0" * 64
+
+
+def provincial_staff(province_code: str = "16"):
+    """A Bawaslu staff member of a provincial office (no regency)."""
+    return BawasluStaffFactory(
+        membership__regency=None, membership__province=Province.objects.get(code=province_code)
+    )

@@ -1,0 +1,88 @@
+"""The attendee list with its signing status, as CSV or XLSX, safe to open in a spreadsheet program."""
+
+import csv
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+
+from events.models import Attendee, Event
+
+# A cell starting with one of these is run as a formula by Excel or LibreOffice (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+COLUMNS = [
+    _("Nama"),
+    _("Jenis identitas"),
+    _("NIP/NI PPPK/NRP"),
+    _("Jabatan"),
+    _("Pangkat/golongan"),
+    _("Instansi"),
+    _("Telepon"),
+    _("Email"),
+    _("Status"),
+    _("Cara"),
+    _("Ditandatangani pada"),
+]
+SIGNED = _("Sudah menandatangani")
+NOT_SIGNED = _("Belum menandatangani")
+
+
+def safe_cell(value) -> str:
+    """Text that a spreadsheet shows as typed: a leading quote defuses a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def export_rows(event: Event):
+    """The header and one row per attendee, all as text (one query for the whole list)."""
+    from pledges.models import Pact
+
+    methods = dict(Pact.Method.choices)
+    yield [str(column) for column in COLUMNS]
+    attendees = (
+        Attendee.objects.filter(event=event)
+        .with_signing()
+        .select_related("agency")
+        .order_by("agency__name", "full_name")
+    )
+    for attendee in attendees:
+        signed_at = (
+            timezone.localtime(attendee.signed_at).strftime("%Y-%m-%d %H:%M") if attendee.signed_at else ""
+        )
+        yield [
+            safe_cell(value)
+            for value in (
+                attendee.full_name,
+                attendee.get_identity_kind_display(),
+                attendee.identity_number,
+                attendee.position,
+                attendee.rank,
+                attendee.agency.name,
+                attendee.phone,
+                attendee.email,
+                SIGNED if attendee.signed_method else NOT_SIGNED,
+                methods.get(attendee.signed_method, ""),
+                signed_at,
+            )
+        ]
+
+
+def export_csv(event: Event) -> bytes:
+    """UTF-8 with a byte order mark, so that Excel reads the names with their accents."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerows(export_rows(event))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_xlsx(event: Event) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(_("Peserta")))
+    for row in export_rows(event):
+        # Every value is written as text: an 18-digit NIP stored as a number would lose its last digits.
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

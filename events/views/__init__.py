@@ -1,0 +1,1 @@
+"""Staff and OPD head pages; who may do what is decided in events/access.py."""
