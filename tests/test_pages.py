@@ -11,6 +11,11 @@ def test_home_says_what_the_site_is_for(client):
     assert 'lang="id"' in response.text
 
 
+def test_home_stays_indonesian_for_an_english_browser(client):
+    response = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert 'lang="id"' in response.text
+
+
 def test_home_switches_to_english(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
     assert 'lang="en"' in response.text
