@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from events.models import Agency, Attendee, Event, random_code
+from pledges.privacy import mask_number
 
 TEXT_FIELDS = ("title", "opening", "points", "closing", "place_date_line")
 
@@ -106,6 +107,25 @@ def new_pact_code() -> str:
     return random_code(10)
 
 
+def normalize_pact_code(typed: str | None) -> str:
+    """A code as people type it (lower case, with spaces or dashes) in the stored form."""
+    return "".join(ch for ch in (typed or "").upper() if ch.isalnum())
+
+
+class PactQuerySet(models.QuerySet):
+    def public(self):
+        """Pacts the public may look at: those of events whose staff left them public (any status)."""
+        return self.filter(event__is_public=True)
+
+    def in_registry(self):
+        """What the public registry lists: valid pacts of public events."""
+        return self.public().filter(status=Pact.Status.VALID)
+
+    def with_code(self, typed: str | None):
+        """The pact a typed or scanned code names (case and separators do not matter)."""
+        return self.filter(code=normalize_pact_code(typed))
+
+
 class Pact(models.Model):
     """A signed integrity pact: who signed which declaration version, when and how, with its evidence."""
 
@@ -167,6 +187,8 @@ class Pact(models.Model):
     withdrawal_reason = models.TextField(_("alasan penarikan"), blank=True)
     history = HistoricalRecords()
 
+    objects = PactQuerySet.as_manager()
+
     class Meta:
         ordering = ["-signed_at", "-pk"]
         verbose_name = _("pakta integritas")
@@ -198,3 +220,15 @@ class Pact(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.status == self.Status.VALID
+
+    @property
+    def identity_kind_label(self) -> str:
+        try:
+            return Attendee.IdentityKind(self.signer_identity_kind).label
+        except ValueError:
+            return self.signer_identity_kind
+
+    @property
+    def masked_identity_number(self) -> str:
+        """The identity number as the public may see it (UU 27/2022)."""
+        return mask_number(self.signer_identity_number)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges.views import declarations
+from pledges.views import declarations, registry
 
 app_name = "pledges"
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("staf/naskah/baru/", declarations.declaration_create, name="declaration_create"),
     path("staf/naskah/<int:pk>/", declarations.declaration_detail, name="declaration_detail"),
     path("staf/naskah/<int:pk>/ubah/", declarations.declaration_update, name="declaration_update"),
+    path("pakta/<str:code>/", registry.pact_detail, name="pact"),
+    path("pakta/<str:code>/tanda-tangan.png", registry.pact_signature, name="pact_signature"),
+    path("verifikasi/", registry.verify, name="verify"),
+    path("verifikasi/<str:code>/", registry.verify_code, name="verify_code"),
 ]

@@ -187,6 +187,13 @@ class PactFactory(factory.django.DjangoModelFactory):
     signer_agency = factory.SelfAttribute("attendee.agency.name")
     content_hash = "0" * 64
 
+    class Params:
+        withdrawn = factory.Trait(
+            status=Pact.Status.WITHDRAWN,
+            withdrawn_at=factory.LazyFunction(timezone.now),
+            withdrawal_reason="Ditandatangani oleh orang yang salah.",
+        )
+
 
 def provincial_staff(province_code: str = "16"):
     """A Bawaslu staff member of a provincial office (no regency)."""
