@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import access
 from events.models import Agency, Attendee, Event
+from events.validators import normalize_number
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -81,6 +82,16 @@ class InvitationForm(forms.Form):
         self.fields["agencies"].queryset = access.agencies_for_event(event).exclude(invitations__event=event)
 
 
+class IdentityNumberField(forms.CharField):
+    """People type long numbers with spaces and dots: drop them before the length is checked."""
+
+    def to_python(self, value):
+        return normalize_number(super().to_python(value))
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": "30", "inputmode": "numeric"}
+
+
 class AttendeeForm(forms.ModelForm):
     class Meta:
         model = Attendee
@@ -94,6 +105,7 @@ class AttendeeForm(forms.ModelForm):
             "phone",
             "email",
         ]
+        field_classes = {"identity_number": IdentityNumberField}
 
     def __init__(self, *args, event, user, **kwargs):
         super().__init__(*args, **kwargs)

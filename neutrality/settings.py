@@ -154,3 +154,5 @@ LOGGING = {
 # Attendee lists uploaded by staff: bigger files are refused before they are read.
 ATTENDEE_IMPORT_MAX_BYTES = int(os.environ.get("ATTENDEE_IMPORT_MAX_BYTES", 5 * 1_048_576))
 ATTENDEE_IMPORT_MAX_ROWS = 10_000
+# The import preview posts one checkbox per confirmed row.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = ATTENDEE_IMPORT_MAX_ROWS + 1_000

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,8 @@ def attendee_create(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             attendee = services.attendee_create(event=event, **form.service_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
         except services.EventError as error:
             messages.error(request, str(error))
         else:
@@ -40,6 +42,8 @@ def attendee_update(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.attendee_update(attendee=attendee, **form.service_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
         except services.EventError as error:
             messages.error(request, str(error))
         else:

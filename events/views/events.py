@@ -34,9 +34,13 @@ def event_create(request):
     access.require_staff_member(request.user)
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        event = services.event_create(user=request.user, **form.cleaned_data)
-        messages.success(request, _("Kegiatan dibuat. Undang instansi dan tambahkan peserta."))
-        return redirect(event)
+        try:
+            event = services.event_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Kegiatan dibuat. Undang instansi dan tambahkan peserta."))
+            return redirect(event)
     return render(request, "events/event_form.html", {"form": form})
 
 
@@ -47,6 +51,8 @@ def event_update(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.event_update(event=event, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
         except services.EventError as error:
             messages.error(request, str(error))
         else:
