@@ -17,6 +17,7 @@ class Change:
     field: str
     old: str
     new: str
+    related_model: type | None = None
 
 
 @dataclass
@@ -53,7 +54,8 @@ def _entries(records, model, kind: str, subject) -> list[Entry]:
             for model_field in fields:
                 old, new = _display(before, model_field), _display(record, model_field)
                 if old != new:
-                    changes.append(Change(str(model_field.verbose_name), old, new))
+                    related = model_field.related_model if model_field.is_relation else None
+                    changes.append(Change(str(model_field.verbose_name), old, new, related))
             if not changes:
                 previous[record.id] = record
                 continue
@@ -100,4 +102,20 @@ def event_trail(event: Event) -> list[Entry]:
         str(_("Pakta")),
         lambda r: f"{r.code} · {r.signer_name}",
     )
+    _name_related(entries)
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+
+def _name_related(entries: list[Entry]) -> None:
+    """Show a changed foreign key by name, one query per related model that changed (not per record)."""
+    wanted: dict[type, set[str]] = {}
+    changes = [change for entry in entries for change in entry.changes if change.related_model]
+    for change in changes:
+        wanted.setdefault(change.related_model, set()).update({change.old, change.new} - {"–"})
+    names = {
+        model: {str(pk): str(obj) for pk, obj in model._default_manager.in_bulk(list(ids)).items()}
+        for model, ids in wanted.items()
+    }
+    for change in changes:
+        known = names[change.related_model]
+        change.old, change.new = known.get(change.old, change.old), known.get(change.new, change.new)

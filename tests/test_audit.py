@@ -81,3 +81,13 @@ def test_staff_of_another_regency_cannot_read_the_trail(client):
     event = EventFactory(regency=regency("16.02"))
     client.force_login(BawasluStaffFactory())
     assert client.get(reverse("events:history", args=[event.pk])).status_code == 404
+
+
+def test_a_changed_agency_is_shown_by_name(staff):
+    from tests.factories import AgencyFactory
+
+    attendee = AttendeeFactory(agency=AgencyFactory(name="Dinas Lama"))
+    attendee.agency = AgencyFactory(name="Dinas Baru")
+    attendee.save()
+    changes = [change for entry in audit.event_trail(attendee.event) for change in entry.changes]
+    assert [(c.field, c.old, c.new) for c in changes] == [("instansi", "Dinas Lama", "Dinas Baru")]
