@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges.views import declarations, registry
+from pledges.views import declarations, documents, registry
 
 app_name = "pledges"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("staf/naskah/<int:pk>/ubah/", declarations.declaration_update, name="declaration_update"),
     path("pakta/<str:code>/", registry.pact_detail, name="pact"),
     path("pakta/<str:code>/tanda-tangan.png", registry.pact_signature, name="pact_signature"),
+    path("pakta/<str:code>/unduh.pdf", documents.pact_pdf, name="pact_pdf"),
+    path("tanda-terima/<str:code>/pakta.pdf", documents.receipt_pdf, name="receipt_pdf"),
     path("verifikasi/", registry.verify, name="verify"),
     path("verifikasi/<str:code>/", registry.verify_code, name="verify_code"),
 ]

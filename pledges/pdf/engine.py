@@ -1,0 +1,108 @@
+"""WeasyPrint rendering, in this process or in worker processes, and the merging of chunks with pypdf.
+
+Nothing here imports Django: the fork server preloads this module, and its children render HTML that the
+parent already built from the database.
+"""
+
+import multiprocessing
+import os
+import resource
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from pledges.pdf.fetcher import AssetFetcher, AssetRoots
+
+# One per process, made at import so that the fork server's children start with it ready.
+FONT_CONFIG = FontConfiguration()
+_stylesheets: dict[tuple[AssetRoots, str], CSS] = {}
+
+# A worker that runs away (a pathological layout) is killed rather than left to eat the machine.
+WORKER_CPU_SECONDS = 300
+WORKER_MEMORY_BYTES = 3 * 1024**3
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One HTML document to lay out and write to `out_path`; everything in it pickles."""
+
+    html: str
+    roots: AssetRoots
+    stylesheet_url: str
+    out_path: Path
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    path: Path
+    pages: int
+    peak_rss_kib: int
+
+
+def stylesheet(roots: AssetRoots, url: str) -> CSS:
+    """The print stylesheet, parsed once per process, through the same restricted fetcher."""
+    key = (roots, url)
+    if key not in _stylesheets:
+        _stylesheets[key] = CSS(url=url, url_fetcher=AssetFetcher(roots), font_config=FONT_CONFIG)
+    return _stylesheets[key]
+
+
+def render(job: RenderJob) -> RenderResult:
+    """Lay out one document and write it; images are read and decoded once per document (`cache`)."""
+    fetcher = AssetFetcher(job.roots)
+    document = HTML(string=job.html, base_url=job.roots.base_url, url_fetcher=fetcher).render(
+        font_config=FONT_CONFIG,
+        stylesheets=[stylesheet(job.roots, job.stylesheet_url)],
+        cache={},
+    )
+    document.write_pdf(job.out_path)
+    return RenderResult(job.out_path, len(document.pages), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def render_all(jobs: list[RenderJob], *, workers: int | None = None) -> list[RenderResult]:
+    """Render independent documents, in parallel worker processes when there are several and cores to spare.
+
+    One WeasyPrint document uses one core; the maintainers advise separate processes (not threads), with
+    limits. Workers come from a fork server that preloaded this module, so each starts in milliseconds.
+    """
+    workers = min(workers or cpu_count(), len(jobs))
+    if workers <= 1:
+        return [render(job) for job in jobs]
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_worker) as pool:
+        return list(pool.map(render, jobs))
+
+
+def _limit_worker() -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (WORKER_CPU_SECONDS, WORKER_CPU_SECONDS))
+    resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
+
+
+def merge(paths: list[Path], out_path: Path, *, stamps: Path | None = None) -> int:
+    """Concatenate PDFs into `out_path`; `stamps`, a document with one page per page of the result, is drawn
+    over them (the page footers, whose numbers only the whole can know). Returns the number of pages."""
+    writer = PdfWriter()
+    for path in paths:
+        writer.append(PdfReader(path))
+    if stamps is not None:
+        overlay = PdfReader(stamps)
+        if len(overlay.pages) != len(writer.pages):
+            raise ValueError(f"{len(overlay.pages)} footers for {len(writer.pages)} pages")
+        for page, stamp in zip(writer.pages, overlay.pages, strict=True):
+            page.merge_page(stamp)
+    writer.compress_identical_objects(remove_identicals=True, remove_orphans=True)
+    with open(out_path, "wb") as target:
+        writer.write(target)
+    return len(writer.pages)

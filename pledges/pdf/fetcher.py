@@ -1,0 +1,91 @@
+"""The only way a PDF render reads anything: our own static files and the signature images in media.
+
+WeasyPrint follows every URL a document names (images, stylesheets, `rel=attachment` links, which it embeds
+into the PDF). Whatever a template prints is escaped, but the fetcher is the wall behind that: a URL that is
+not one of our assets stops the render instead of being read.
+
+This module does not import Django: rendering workers run it in separate processes, given an `AssetRoots`
+built once from the settings by the parent.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+CONTENT_TYPES = {
+    ".css": "text/css",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".ttf": "font/ttf",
+    ".woff2": "font/woff2",
+}
+
+
+class AssetRefused(FatalURLFetchingError):
+    """A document asked for something that is not one of our assets: the render stops."""
+
+
+@dataclass(frozen=True)
+class AssetRoots:
+    """Where the site's URLs for static files and media live on disk.
+
+    `base_url` is the site's own address: documents link relative URLs against it, and only URLs under it are
+    mapped to files (never fetched over the network). Media is narrowed to the folders documents draw from.
+    """
+
+    base_url: str
+    static_prefix: str
+    static_dirs: tuple[Path, ...]
+    media_prefix: str
+    media_root: Path
+    media_folders: tuple[str, ...]
+
+    def locate(self, url: str) -> Path:
+        """The file behind one of our asset URLs.
+
+        Raises AssetRefused for anything else, FileNotFoundError for one of ours that is missing. Either
+        stops the render: documents only name files they checked exist.
+        """
+        parts = urlsplit(url)
+        base = urlsplit(self.base_url)
+        if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or parts.query or parts.fragment:
+            raise AssetRefused(f"Not one of the site's assets: {url}")
+        path = unquote(parts.path)
+        if path.startswith(self.static_prefix):
+            roots, name = self.static_dirs, path.removeprefix(self.static_prefix)
+        elif path.startswith(self.media_prefix) and path.removeprefix(self.media_prefix).startswith(
+            self.media_folders
+        ):
+            roots, name = (self.media_root,), path.removeprefix(self.media_prefix)
+        else:
+            raise AssetRefused(f"Not one of the site's assets: {url}")
+        if Path(name).suffix.lower() not in CONTENT_TYPES:
+            raise AssetRefused(f"Not a kind of file documents use: {url}")
+        for root in roots:
+            root = root.resolve()
+            candidate = (root / name).resolve()
+            if not candidate.is_relative_to(root):
+                raise AssetRefused(f"Outside the asset folders: {url}")
+            if candidate.is_file():
+                return candidate
+        raise FileNotFoundError(url)
+
+
+class AssetFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves `AssetRoots` from disk and refuses every other URL."""
+
+    def __init__(self, roots: AssetRoots):
+        # fail_on_errors: WeasyPrint otherwise turns any fetch error, even a FatalURLFetchingError, into a
+        # logged warning and renders on without the resource.
+        super().__init__(allow_redirects=False, fail_on_errors=True)
+        self.roots = roots
+
+    def fetch(self, url, headers=None):
+        path = self.roots.locate(url)
+        return URLFetcherResponse(
+            url, path.read_bytes(), {"Content-Type": CONTENT_TYPES[path.suffix.lower()]}
+        )
