@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from events import access
 from events.models import Attendee, Election, Event
 
 
@@ -13,6 +14,9 @@ class EventFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Event.Status.choices)
     kind = django_filters.ChoiceFilter(label=_("Jenis"), choices=Event.Kind.choices)
     election = django_filters.ModelChoiceFilter(label=_("Pemilihan"), queryset=Election.objects.all())
+    regency = django_filters.ModelChoiceFilter(
+        label=_("Kabupaten/kota"), queryset=lambda request: access.regencies_for(request.user)
+    )
     starts_after = django_filters.DateFilter(
         label=_("Mulai sejak"),
         field_name="starts_at",
@@ -22,7 +26,7 @@ class EventFilter(django_filters.FilterSet):
 
     class Meta:
         model = Event
-        fields = ["q", "status", "kind", "election", "starts_after"]
+        fields = ["q", "status", "kind", "election", "regency", "starts_after"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(venue__icontains=value) | Q(code__iexact=value))

@@ -12,6 +12,7 @@ import json
 import re
 import secrets
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,6 +157,7 @@ KIND_VALUES = {
 SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+]?\d+$")
 EXCEL_DIGITS = 15
 CSV_DELIMITERS = (";", ",", "\t", "|")
+ABANDONED_AFTER_SECONDS = 24 * 3600
 
 
 def _header_key(value) -> str:
@@ -459,6 +461,7 @@ class PendingImport:
 
     def save(self, *, event: Event, filename: str, records: list[dict]) -> None:
         self.discard()
+        self._forget_abandoned()
         token = secrets.token_hex(16)
         (self._folder() / f"{token}.json").write_text(json.dumps(records), encoding="utf-8")
         self.session[self.SESSION_KEY] = {"token": token, "event": event.pk, "filename": filename}
@@ -471,6 +474,13 @@ class PendingImport:
         if not re.fullmatch(r"[0-9a-f]{32}", pending["token"]) or not path.exists():
             raise AttendeeImportError(IMPORT_EXPIRED)
         return pending["filename"], json.loads(path.read_text(encoding="utf-8"))
+
+    def _forget_abandoned(self) -> None:
+        """Uploads nobody confirmed hold personal data: they do not outlive a day."""
+        cutoff = time.time() - ABANDONED_AFTER_SECONDS
+        for path in self._folder().glob("*.json"):
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
 
     def discard(self) -> None:
         pending = self.session.pop(self.SESSION_KEY, None)

@@ -268,3 +268,30 @@ def test_staff_land_on_the_dashboard_after_login(client):
         reverse("login"), {"username": user.username, "password": "rahasia-123"}, follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("events:dashboard")
+
+
+def test_an_administrator_creates_a_provincial_event(client, admin_user):
+    client.force_login(admin_user)
+    client.post(reverse("events:create"), event_form_data(province="32", regency=""))
+    event = Event.objects.get()
+    assert (event.province_id, event.regency_id) == ("32", None)
+
+
+def test_provincial_staff_create_events_in_a_regency_of_their_province_only(client):
+    from tests.factories import provincial_staff
+
+    client.force_login(provincial_staff("16"))
+    client.post(reverse("events:create"), event_form_data(regency="16.02"))
+    response = client.post(reverse("events:create"), event_form_data(title="Di Jawa Barat", regency="32.04"))
+    assert Event.objects.get().regency_id == "16.02"
+    assert "regency" in response.context["form"].errors
+
+
+def test_provincial_staff_filter_their_events_by_regency(client):
+    from tests.factories import provincial_staff
+
+    EventFactory(title="Di OKU", regency=regency("16.01"))
+    EventFactory(title="Di OKI", regency=regency("16.02"))
+    client.force_login(provincial_staff("16"))
+    response = client.get(reverse("events:list"), {"regency": "16.02"})
+    assert [event.title for event in response.context["page"]] == ["Di OKI"]

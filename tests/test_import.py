@@ -265,3 +265,17 @@ def test_two_thousand_rows_import_in_bulk_without_a_query_per_row(
     assert response.status_code == 302
     assert event.attendees.count() == 2000
     assert Attendee.history.filter(event_id=event.pk).count() == 2000
+
+
+def test_abandoned_uploads_are_removed_after_a_day(client, staff, event, settings, tmp_path):
+    import os
+
+    settings.ATTENDEE_IMPORT_DIR = tmp_path
+    stale = tmp_path / ("0" * 32 + ".json")
+    stale.write_text("[]")
+    os.utime(stale, (0, 0))
+    upload(client, event, csv_file(f"nama,nip,instansi\nAndi,{PNS},Dinas Pendidikan\n"))
+    assert not stale.exists()
+    assert len(list(tmp_path.glob("*.json"))) == 1
+    commit(client, event, [2])
+    assert not list(tmp_path.glob("*.json"))

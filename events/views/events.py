@@ -24,7 +24,7 @@ def event_list(request):
         .select_related("regency", "province", "election")
         .order_by("-starts_at", "-pk")
     )
-    filterset = EventFilter(request.GET, queryset=events)
+    filterset = EventFilter(request.GET, queryset=events, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "events/event_list.html", {"filter": filterset, "page": page})
 
