@@ -1,10 +1,12 @@
 """Forms of the public pages: the registry's filters, the coverage filters and the verification form."""
 
+import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from events.models import CODE_ALPHABET
-from pledges.models import normalize_pact_code
+from events.models import CODE_ALPHABET, Agency, Election, Event, Province, Regency
+from pledges.models import Pact, normalize_pact_code
 
 PACT_CODE_LENGTH = 10
 
@@ -30,3 +32,95 @@ class VerifyForm(forms.Form):
         if len(code) != PACT_CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
             raise forms.ValidationError(VERIFY_CODE_SHAPE)
         return code
+
+
+def _regencies(request):
+    """Regencies of the chosen province (all 514 otherwise)."""
+    province = request.GET.get("province") if request else None
+    regencies = Regency.objects.all()
+    return regencies.filter(province_id=province) if province else regencies
+
+
+def _agencies(request):
+    """Agencies of the chosen region; the page only offers the choice once a region narrows it."""
+    agencies = Agency.objects.all()
+    if request is None:
+        return agencies
+    if regency := request.GET.get("regency"):
+        return agencies.filter(regency_id=regency)
+    if province := request.GET.get("province"):
+        return agencies.filter(province_id=province)
+    return agencies
+
+
+def _events(request):
+    """Public events of the chosen election and region (a province-level event counts for its regencies)."""
+    events = (
+        Event.objects.filter(is_public=True).exclude(status=Event.Status.DRAFT).select_related("election")
+    )
+    if request is None:
+        return events
+    if election := request.GET.get("election"):
+        events = events.filter(election_id=election) if election.isdigit() else events.none()
+    if regency := request.GET.get("regency"):
+        return events.filter(
+            Q(regency_id=regency) | Q(regency__isnull=True, province_id=regency.split(".")[0])
+        )
+    if province := request.GET.get("province"):
+        return events.filter(province_id=province)
+    return events
+
+
+class RegistryFilter(django_filters.FilterSet):
+    """The registry's filters, shared by the page, the CSV and the JSON API.
+
+    Province and regency are those of the signer's agency: where the civil servant serves, which is what a
+    reader looking up their own regency means (a province-level event gathers several regencies).
+    """
+
+    q = django_filters.CharFilter(method="search_name", label=_("Cari nama"))
+    election = django_filters.ModelChoiceFilter(
+        field_name="event__election", queryset=Election.objects.all(), label=_("Pemilihan")
+    )
+    province = django_filters.ModelChoiceFilter(
+        field_name="agency__province", queryset=Province.objects.all(), label=_("Provinsi")
+    )
+    regency = django_filters.ModelChoiceFilter(
+        field_name="agency__regency", queryset=_regencies, label=_("Kabupaten/kota")
+    )
+    agency = django_filters.ModelChoiceFilter(field_name="agency", queryset=_agencies, label=_("Instansi"))
+    event = django_filters.ModelChoiceFilter(field_name="event", queryset=_events, label=_("Kegiatan"))
+
+    class Meta:
+        model = Pact
+        fields = []
+
+    @property
+    def region_chosen(self) -> bool:
+        """Agency and event lists are offered once a region keeps them short (thousands nationwide)."""
+        return bool(self.data.get("regency") or self.data.get("province"))
+
+    def search_name(self, queryset, name, value):
+        # icontains compiles to UPPER(signer_name) LIKE UPPER(...): the trigram index is on that expression.
+        value = " ".join(value.split())
+        return queryset.filter(signer_name__icontains=value) if value else queryset
+
+
+class CoverageForm(forms.Form):
+    """Which election and region the coverage figures are for; every field may stay empty."""
+
+    election = forms.ModelChoiceField(Election.objects.all(), required=False, label=_("Pemilihan"))
+    province = forms.ModelChoiceField(Province.objects.all(), required=False, label=_("Provinsi"))
+    regency = forms.ModelChoiceField(Regency.objects.none(), required=False, label=_("Kabupaten/kota"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        province = self.data.get("province")
+        regencies = Regency.objects.all()
+        self.fields["regency"].queryset = regencies.filter(province_id=province) if province else regencies
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("regency") and not cleaned.get("province"):
+            cleaned["province"] = cleaned["regency"].province
+        return cleaned

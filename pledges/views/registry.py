@@ -1,20 +1,33 @@
 """The public pages: a pact, verification of a code, the registry, coverage and open data. No login."""
 
+import csv
+
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from pledges.filters import VerifyForm
+from pledges.coverage import coverage_compute
+from pledges.filters import CoverageForm, RegistryFilter, VerifyForm
+from pledges.keyset import BadCursor, keyset_page
 from pledges.models import Pact, normalize_pact_code
+from pledges.privacy import PUBLIC_FIELDS, pact_public_record
 from pledges.qr import absolute_url, qr_svg
 from pledges.throttle import client_ip, throttle_hit
 
 # Lookups of a code per client address and minute: plenty for people, useless for guessing 31^10 codes.
 VERIFY_RATE_LIMIT = 20
 
+REGISTRY_PAGE_SIZE = 50
+API_PAGE_SIZE = 100
+# Counting every matching row of a million costs more than the page itself; above this, "more than" will do.
+COUNT_CAP = 10_000
+CSV_CHUNK = 2_000
+CHART_BASE_HEIGHT, CHART_BAR_HEIGHT = 80, 32  # pixels: a horizontal bar chart grows with its rows
+
+REGISTRY_RELATED = ("event__election", "agency__province", "agency__regency")
 PACT_RELATED = (
     "event__election",
     "event__province",
@@ -89,3 +102,110 @@ def _verify_answer(request, form, code: str):
         "details_public": pact is not None and pact.event.is_public,
     }
     return render(request, "pledges/registry/verify.html", context)
+
+
+def _registry_filter(request) -> RegistryFilter:
+    pacts = Pact.objects.in_registry().select_related(*REGISTRY_RELATED)
+    return RegistryFilter(request.GET, queryset=pacts, request=request)
+
+
+def _page(request, filterset: RegistryFilter, size: int):
+    """The requested page of the filtered rows; a bad filter value gives no rows, a bad cursor the first page."""
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    try:
+        return keyset_page(
+            rows, after=request.GET.get("after", ""), before=request.GET.get("before", ""), size=size
+        )
+    except BadCursor:
+        return keyset_page(rows, size=size)
+
+
+@require_GET
+def registry(request):
+    """Every valid pact of public events, newest first, filtered and paginated by cursor."""
+    filterset = _registry_filter(request)
+    page = _page(request, filterset, REGISTRY_PAGE_SIZE)
+    matching = filterset.qs.order_by()[: COUNT_CAP + 1].count() if filterset.is_valid() else 0
+    context = {
+        "filter": filterset,
+        "page": page,
+        "count": min(matching, COUNT_CAP),
+        "count_capped": matching > COUNT_CAP,
+    }
+    return render(request, "pledges/registry/registry.html", context)
+
+
+class _Echo:
+    """csv.writer writes into this and gets the line back, so rows stream instead of piling up."""
+
+    def write(self, value):
+        return value
+
+
+@require_GET
+def registry_csv(request):
+    """The filtered registry as one CSV file, streamed; the same masked columns as the JSON API."""
+    filterset = _registry_filter(request)
+    if not filterset.is_valid():
+        return JsonResponse({"errors": filterset.errors}, status=400)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # a byte-order mark, so that spreadsheet programs read the names as UTF-8
+        yield writer.writerow(PUBLIC_FIELDS)
+        for pact in filterset.qs.iterator(chunk_size=CSV_CHUNK):
+            record = pact_public_record(pact)
+            yield writer.writerow([record[field] for field in PUBLIC_FIELDS])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="registri-pakta-netralitas.csv"'
+    return response
+
+
+@require_GET
+def api_pacts(request):
+    """The registry as JSON pages of 100, newest first, with the registry's filters; follow ``next``."""
+    filterset = _registry_filter(request)
+    if not filterset.is_valid():
+        return JsonResponse({"errors": filterset.errors}, status=400)
+    page = _page(request, filterset, API_PAGE_SIZE)
+    params = request.GET.copy()
+    for key in ("after", "before"):
+        params.pop(key, None)
+
+    def link(key, cursor):
+        if not cursor:
+            return None
+        query = params.copy()
+        query[key] = cursor
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return JsonResponse(
+        {
+            "next": link("after", page.next_cursor),
+            "previous": link("before", page.previous_cursor),
+            "results": [pact_public_record(pact) for pact in page.rows],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def coverage(request):
+    """How far signing has reached, per regency and agency type, as charts and a table."""
+    form = CoverageForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    figures = coverage_compute(
+        election=filters.get("election"), province=filters.get("province"), regency=filters.get("regency")
+    )
+    charts = {
+        name: {
+            "labels": [row.label for row in rows],
+            "invited": [row.agencies_invited for row in rows],
+            "signed": [row.agencies_signed for row in rows],
+            "height": CHART_BASE_HEIGHT + CHART_BAR_HEIGHT * len(rows),
+        }
+        for name, rows in (("region", figures.by_region), ("kind", figures.by_kind))
+    }
+    context = {"form": form, "coverage": figures, "charts": charts}
+    return render(request, "pledges/registry/coverage.html", context)
