@@ -6,6 +6,7 @@ leak), an object the user may see but not change is a 403.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from events.models import Agency, Attendee, Event, Membership, Province, Regency
@@ -186,3 +187,36 @@ def declaration_owner_for(user) -> dict:
     if office is None:
         return {"province": None, "regency": None}
     return {"province": office.province, "regency": office.regency}
+
+
+def get_kiosk_event(user, pk) -> Event:
+    """The signing kiosk: staff who manage the event, or an OPD head whose agency is invited to it.
+
+    An OPD head runs the kiosk for their own people only: see `kiosk_attendees`.
+    """
+    event = get_event_for_user(user, pk)
+    if not (can_manage_event(user, event) or is_opd_head(user)):
+        raise PermissionDenied
+    return event
+
+
+def kiosk_attendees(user, event: Event):
+    """The people this user may sign in at the kiosk: everyone for staff, their own agency for an OPD head."""
+    return Attendee.objects.visible_to(user).filter(event=event)
+
+
+def get_kiosk_attendee(user, event: Event, pk) -> Attendee:
+    return get_object_or_404(kiosk_attendees(user, event).select_related("agency", "event"), pk=pk)
+
+
+def get_pact_for_user(user, code, *, manage: bool = False):
+    """A pact seen from the staff side: in scope of the user's events; `manage` for withdrawing it."""
+    from pledges.models import Pact
+
+    events = Event.objects.managed_by(user) if manage else Event.objects.visible_to(user)
+    pact = get_object_or_404(Pact.objects.select_related("event", "attendee", "agency"), code=code)
+    if not events.filter(pk=pact.event_id).exists():
+        if Event.objects.visible_to(user).filter(pk=pact.event_id).exists():
+            raise PermissionDenied
+        raise Http404
+    return pact

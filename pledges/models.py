@@ -1,5 +1,9 @@
 """Declarations (the text people sign) and the pacts they sign."""
 
+import datetime
+import hashlib
+import json
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -213,6 +217,52 @@ class Pact(models.Model):
 
     def __str__(self):
         return f"{self.code} · {self.signer_name}"
+
+    def content_payload(self) -> dict:
+        """Everything the signer put their name to, as plain JSON values (what `content_hash` covers).
+
+        For a drawn pact `signature_sha256` is the hash of the stored PNG; for a paper pact it is the hash of
+        the scanned sheet the signature is on.
+        """
+        declaration = self.declaration
+        return {
+            "declaration": {
+                "id": declaration.pk,
+                "version": declaration.version,
+                "title": declaration.title,
+                "opening": declaration.opening,
+                "points": list(declaration.points),
+                "closing": declaration.closing,
+                "place_date_line": declaration.place_date_line,
+            },
+            "signer": {
+                "name": self.signer_name,
+                "identity_kind": self.signer_identity_kind,
+                "identity_number": self.signer_identity_number,
+                "position": self.signer_position,
+                "rank": self.signer_rank,
+                "agency": self.signer_agency,
+            },
+            "event": self.event_id,
+            "signed_at": self.signed_at.astimezone(datetime.UTC).isoformat(),
+            "method": self.method,
+            "signature_sha256": self.signature_sha256,
+        }
+
+    def compute_content_hash(self) -> str:
+        """SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8) of `content_payload()`.
+
+        A verifier holding the same fields recomputes it with:
+        sha256(json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()).
+        """
+        canonical = json.dumps(
+            self.content_payload(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    @property
+    def content_hash_matches(self) -> bool:
+        return self.content_hash == self.compute_content_hash()
 
     def get_absolute_url(self):
         return reverse("pledges:pact", args=[self.code])

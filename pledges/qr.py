@@ -2,6 +2,7 @@
 
 import segno
 from django.conf import settings
+from django.urls import reverse
 
 
 def absolute_url(path: str) -> str:
@@ -11,3 +12,8 @@ def absolute_url(path: str) -> str:
 def qr_svg(data: str, *, scale: int = 4, border: int = 2) -> str:
     """An inline SVG (no XML declaration) to drop into an HTML page or a PDF template."""
     return segno.make(data, error="m").svg_inline(scale=scale, border=border)
+
+
+def event_sign_url(event) -> str:
+    """Where an event's QR code (poster, hall screen, staff page) sends a phone: its public signing page."""
+    return absolute_url(reverse("pledges:sign", args=[event.code]))

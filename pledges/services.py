@@ -1,9 +1,25 @@
 """Domain operations on declarations and pacts."""
 
-from django.db import transaction
+import datetime
+import hashlib
+import secrets
+from collections.abc import Iterable
+from pathlib import PurePath
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pledges.models import Declaration
+from events.access import agencies_for_event
+from events.models import Agency, Attendee, Event, Witness
+from events.validators import normalize_number
+from pledges import errors
+from pledges.attendance import attendance_code_is_valid
+from pledges.errors import SigningError
+from pledges.models import Declaration, Pact, PaperSheet, new_pact_code
+from pledges.signatures import signature_from_data_url
+from pledges.throttle import throttle_hit
 
 DEFAULT_TITLE = "Pakta Integritas Netralitas Aparatur Sipil Negara"
 DEFAULT_OPENING = (
@@ -88,3 +104,315 @@ def declaration_update(*, declaration: Declaration, user, **fields) -> tuple[Dec
     declaration.full_clean()
     declaration.save()
     return declaration, False
+
+
+# --- Signing -------------------------------------------------------------------------------------------------
+# Refusals are SigningError with the messages in pledges.errors.
+
+IDENTITY_MAX_AGE = 15 * 60  # seconds between proving who you are on the phone and submitting the signature
+# Attempts at proving identity on a phone, per ATTEMPTS_WINDOW seconds: per identity number (guessing the
+# six-digit attendance code for someone else's NIP) and per address (guessing personal codes).
+NUMBER_ATTEMPTS = 10
+PERSONAL_ATTEMPTS = 60
+ATTEMPTS_WINDOW = 10 * 60
+
+
+def _signer_fields(attendee: Attendee) -> dict:
+    return {
+        "event": attendee.event,
+        "attendee": attendee,
+        "declaration": attendee.event.declaration,
+        "agency": attendee.agency,
+        "signer_name": attendee.full_name,
+        "signer_identity_kind": attendee.identity_kind,
+        "signer_identity_number": attendee.identity_number,
+        "signer_position": attendee.position,
+        "signer_rank": attendee.rank,
+        "signer_agency": attendee.agency.name,
+    }
+
+
+def _lock_attendee(attendee: Attendee) -> Attendee:
+    """Lock the attendee row: two posts of the same form queue here, and the second sees the first's pact."""
+    return (
+        Attendee.objects.select_for_update(of=("self",))
+        .select_related("event__declaration", "agency")
+        .get(pk=attendee.pk)
+    )
+
+
+def _insert_pact(pact: Pact) -> None:
+    """Insert a new pact; the one-per-attendee constraint has the last word, a code collision gets a new code."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                pact.save(force_insert=True)
+            return
+        except IntegrityError:
+            if Pact.objects.filter(event_id=pact.event_id, attendee_id=pact.attendee_id).exists():
+                raise SigningError(errors.ALREADY_SIGNED) from None
+            if not Pact.objects.filter(code=pact.code).exists():
+                raise
+            pact.code = new_pact_code()
+    raise RuntimeError("no free pact code after five attempts")
+
+
+def _store(field_file, suffix: str, content: bytes, stored: list[str]) -> None:
+    """Write a file under an unguessable name (pact codes are public, signature images are not)."""
+    field_file.save(f"{secrets.token_hex(16)}{suffix}", ContentFile(content), save=False)
+    stored.append(field_file.name)
+
+
+def _discard(storage, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
+
+
+def pact_sign(
+    *,
+    attendee: Attendee,
+    signature_data_url: str,
+    ip: str | None = None,
+    user_agent: str = "",
+    collected_by=None,
+    signed_at: datetime.datetime | None = None,
+) -> Pact:
+    """Sign the event's declaration for an attendee with a drawn signature, exactly once.
+
+    The image is checked before any lock is taken (decoding is the slow part). Files are written only once the
+    attendee row is locked and no pact exists, and removed again if the row does not make it to the database.
+    `signed_at` exists for replaying a past event (demo data); signing itself always happens now.
+    """
+    images = signature_from_data_url(signature_data_url)
+    stored: list[str] = []
+    storage = Pact._meta.get_field("signature").storage
+    try:
+        with transaction.atomic():
+            attendee = _lock_attendee(attendee)
+            event = attendee.event
+            if not event.is_open:
+                raise SigningError(errors.EVENT_NOT_OPEN)
+            if event.declaration is None:
+                raise SigningError(errors.EVENT_HAS_NO_DECLARATION)
+            if Pact.objects.filter(event=event, attendee=attendee).exists():
+                raise SigningError(errors.ALREADY_SIGNED)
+            pact = Pact(
+                **_signer_fields(attendee),
+                code=new_pact_code(),
+                method=Pact.Method.DRAWN,
+                signed_at=(signed_at or timezone.now()).replace(microsecond=0),
+                signature_sha256=images.sha256,
+                collected_by=collected_by,
+                ip_address=ip or None,
+                user_agent=(user_agent or "")[:400],
+            )
+            pact.content_hash = pact.compute_content_hash()
+            # The code's uniqueness and the one-pact constraint are left to the insert (see _insert_pact).
+            pact.full_clean(exclude=["signature", "signature_print", "code"], validate_constraints=False)
+            _store(pact.signature, ".png", images.png, stored)
+            _store(pact.signature_print, ".jpg", images.print_jpeg, stored)
+            _insert_pact(pact)
+    except BaseException:
+        _discard(storage, stored)
+        raise
+    return pact
+
+
+def attendee_identify(
+    *,
+    event: Event,
+    identity_number: str = "",
+    attendance_code: str = "",
+    personal_code: str = "",
+    client: str = "",
+) -> Attendee | None:
+    """Who is signing on their own phone, proven by the hall's attendance code or a personal one-time code.
+
+    Returns None when the number is unknown but the event accepts walk-ins (the caller then offers the
+    registration form). Attempts are counted per identity number (a hall shares one address behind its Wi-Fi,
+    so the address alone would lock everyone out) and personal-code attempts per address.
+    """
+    if not event.is_open:
+        raise SigningError(errors.EVENT_NOT_OPEN)
+    personal_code = "".join(personal_code.split()).upper()
+    number = normalize_number(identity_number)
+    if personal_code:
+        allowed = throttle_hit(
+            scope="sign-personal", key=f"{event.pk}:{client}", limit=PERSONAL_ATTEMPTS, window=ATTEMPTS_WINDOW
+        )
+    else:
+        allowed = throttle_hit(
+            scope="sign-number", key=f"{event.pk}:{number}", limit=NUMBER_ATTEMPTS, window=ATTEMPTS_WINDOW
+        )
+    if not allowed:
+        raise SigningError(errors.TOO_MANY_ATTEMPTS)
+    if personal_code:
+        attendee = event.attendees.filter(personal_code=personal_code).first()
+        if attendee is None:
+            raise SigningError(errors.PERSONAL_CODE_UNKNOWN)
+    else:
+        if not attendance_code_is_valid(event, attendance_code):
+            raise SigningError(errors.ATTENDANCE_CODE_WRONG)
+        attendee = event.attendees.filter(identity_number=number).first() if number else None
+        if attendee is None:
+            if event.allow_walk_ins:
+                return None
+            raise SigningError(errors.NUMBER_UNKNOWN)
+    if attendee.pacts.exists():
+        raise SigningError(errors.ALREADY_SIGNED)
+    return attendee
+
+
+@transaction.atomic
+def attendee_register_walk_in(
+    *,
+    event: Event,
+    full_name: str,
+    identity_kind: str,
+    identity_number: str,
+    position: str,
+    rank: str,
+    agency: Agency,
+) -> Attendee:
+    """Add someone who is not on the list, when the event's staff allowed walk-ins; they are marked as such."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not event.is_open:
+        raise SigningError(errors.EVENT_NOT_OPEN)
+    if not event.allow_walk_ins:
+        raise SigningError(errors.WALK_IN_NOT_ALLOWED)
+    attendee = Attendee(
+        event=event,
+        full_name=full_name,
+        identity_kind=identity_kind,
+        identity_number=identity_number,
+        position=position,
+        rank=rank,
+        agency=agency,
+        is_walk_in=True,
+    )
+    attendee.full_clean()
+    attendee.save()
+    return attendee
+
+
+def walk_in_agencies(event: Event):
+    """Agencies a walk-in may choose: those invited, or else any that could have been invited."""
+    invited = Agency.objects.filter(invitations__event=event)
+    if invited.exists():
+        return invited.order_by("name")
+    return agencies_for_event(event).order_by("name")
+
+
+def pacts_record_paper(
+    *, event: Event, attendees: Iterable[Attendee], scan, user, note: str = ""
+) -> list[Pact]:
+    """Record who signed a printed sheet by hand, with the scan of that sheet as the evidence.
+
+    All or nothing: if anyone ticked already has a pact, nothing is recorded. The scan's SHA-256 stands in for
+    the signature image's in each pact's content hash.
+    """
+    attendee_ids = sorted({attendee.pk for attendee in attendees})
+    if not attendee_ids:
+        raise SigningError(errors.PAPER_NOBODY_TICKED)
+    storage = PaperSheet._meta.get_field("file").storage
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            event = Event.objects.select_for_update().select_related("declaration").get(pk=event.pk)
+            if event.status == Event.Status.DRAFT:
+                raise SigningError(errors.EVENT_IS_DRAFT)
+            if event.declaration is None:
+                raise SigningError(errors.EVENT_HAS_NO_DECLARATION)
+            # Lock in a fixed order so two clerks recording overlapping sheets cannot deadlock.
+            locked = list(
+                Attendee.objects.select_for_update(of=("self",))
+                .select_related("event__declaration", "agency")
+                .filter(event=event, pk__in=attendee_ids)
+                .order_by("pk")
+            )
+            signed = Pact.objects.filter(event=event, attendee__in=locked).select_related("attendee")
+            if signed:
+                names = ", ".join(sorted(pact.attendee.full_name for pact in signed))
+                raise SigningError(errors.ALREADY_SIGNED_NAMES % {"names": names})
+            digest = hashlib.sha256()
+            for chunk in scan.chunks():
+                digest.update(chunk)
+            sheet = PaperSheet(event=event, note=note, uploaded_by=user)
+            sheet.file.save(f"{secrets.token_hex(16)}{_suffix(scan.name)}", scan, save=False)
+            stored.append(sheet.file.name)
+            sheet.full_clean()
+            sheet.save()
+            now = timezone.now().replace(microsecond=0)
+            signed_at = min(event.starts_at, now)
+            pacts = []
+            for attendee in locked:
+                pact = Pact(
+                    **_signer_fields(attendee),
+                    code=new_pact_code(),
+                    method=Pact.Method.PAPER,
+                    signed_at=signed_at,
+                    signature_sha256=digest.hexdigest(),
+                    paper_sheet=sheet,
+                    collected_by=user,
+                )
+                pact.content_hash = pact.compute_content_hash()
+                pact.full_clean(exclude=["code"], validate_constraints=False)
+                _insert_pact(pact)
+                pacts.append(pact)
+    except BaseException:
+        _discard(storage, stored)
+        raise
+    return pacts
+
+
+def _suffix(filename: str) -> str:
+    suffix = PurePath(filename or "").suffix.lower()
+    return suffix if suffix in {".pdf", ".png", ".jpg", ".jpeg"} else ""
+
+
+@transaction.atomic
+def pact_withdraw(*, pact: Pact, user, reason: str) -> Pact:
+    """Withdraw a pact: it stays in the record, marked withdrawn, and its history says who, when and why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise SigningError(errors.WITHDRAW_REASON_REQUIRED)
+    pact = Pact.objects.select_for_update().get(pk=pact.pk)
+    if pact.status == Pact.Status.WITHDRAWN:
+        raise SigningError(errors.WITHDRAW_ALREADY)
+    pact.status = Pact.Status.WITHDRAWN
+    pact.withdrawn_at = timezone.now()
+    pact.withdrawn_by = user
+    pact.withdrawal_reason = reason
+    pact._change_reason = reason
+    pact.full_clean()
+    pact.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    return pact
+
+
+@transaction.atomic
+def witness_add(*, event: Event, role: str, name: str, title: str, identity_number: str = "", order: int = 0):
+    witness = Witness(
+        event=event, role=role, name=name, title=title, identity_number=identity_number, order=order
+    )
+    witness.full_clean()
+    witness.save()
+    return witness
+
+
+def witness_sign(*, witness: Witness, signature_data_url: str) -> Witness:
+    """A witness signs on the screen; the signature belongs to the event and appears on its documents."""
+    images = signature_from_data_url(signature_data_url)
+    storage = Witness._meta.get_field("signature").storage
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            witness = Witness.objects.select_for_update().get(pk=witness.pk)
+            if witness.signed_at:
+                raise SigningError(errors.WITNESS_ALREADY_SIGNED)
+            _store(witness.signature, ".png", images.png, stored)
+            witness.signed_at = timezone.now()
+            witness.save(update_fields=["signature", "signed_at"])
+    except BaseException:
+        _discard(storage, stored)
+        raise
+    return witness

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges.views import declarations, documents, registry
+from pledges.views import declarations, documents, registry, signing
 
 app_name = "pledges"
 
@@ -19,4 +19,18 @@ urlpatterns = [
     path("tanda-terima/<str:code>/pakta.pdf", documents.receipt_pdf, name="receipt_pdf"),
     path("verifikasi/", registry.verify, name="verify"),
     path("verifikasi/<str:code>/", registry.verify_code, name="verify_code"),
+    # Signing (kiosk, own phone, paper, witnesses, the hall's screen)
+    path("kiosk/<int:pk>/", signing.kiosk, name="kiosk"),
+    path("kiosk/<int:pk>/peserta/<int:attendee_pk>/", signing.kiosk_sign, name="kiosk_sign"),
+    path("kiosk/<int:pk>/selesai/<str:code>/", signing.kiosk_done, name="kiosk_done"),
+    path("tandatangan/<str:code>/", signing.sign, name="sign"),
+    path("tandatangan/<str:code>/daftar/", signing.sign_walk_in, name="sign_walk_in"),
+    path("tandatangan/<str:code>/pakta/", signing.sign_confirm, name="sign_confirm"),
+    path("tanda-terima/<str:code>/", signing.receipt, name="receipt"),
+    path("proyektor/<int:pk>/", signing.projector, name="projector"),
+    path("proyektor/<int:pk>/status/", signing.projector_status, name="projector_status"),
+    path("kertas/<int:pk>/", signing.paper, name="paper"),
+    path("saksi/<int:pk>/", signing.witnesses, name="witnesses"),
+    path("saksi/<int:pk>/<int:witness_pk>/tandatangan/", signing.witness_sign, name="witness_sign"),
+    path("tarik/<str:code>/", signing.withdraw, name="withdraw"),
 ]

@@ -22,6 +22,12 @@ from events.models import (
     Witness,
 )
 from pledges.models import Declaration, Pact
+from pledges.signatures import png_data_url, scribble_png, signature_from_data_url
+
+
+def signature_data_url(seed: int = 0) -> str:
+    """What the signature pad posts: a PNG data URL of a plausible scribble."""
+    return png_data_url(scribble_png(seed))
 
 
 def regency(code: str = "16.01") -> Regency:
@@ -194,6 +200,7 @@ class PactFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Pact
+        skip_postgeneration_save = True
 
     attendee = factory.SubFactory(AttendeeFactory)
     event = factory.SelfAttribute("attendee.event")
@@ -220,6 +227,20 @@ class PactFactory(factory.django.DjangoModelFactory):
             withdrawn_at=factory.LazyFunction(timezone.now),
             withdrawal_reason="Ditandatangani oleh orang yang salah.",
         )
+
+    @factory.post_generation
+    def with_signature(obj, create, extracted, **kwargs):
+        """`PactFactory(with_signature=True)`: a drawn pact with its stored PNG and print JPEG, hash consistent."""
+        if not extracted:
+            return
+        images = signature_from_data_url(signature_data_url(obj.pk or 0))
+        obj.method = Pact.Method.DRAWN
+        obj.signature.save("signature.png", ContentFile(images.png), save=False)
+        obj.signature_print.save("signature.jpg", ContentFile(images.print_jpeg), save=False)
+        obj.signature_sha256 = images.sha256
+        obj.content_hash = obj.compute_content_hash()
+        if create:
+            obj.save()
 
 
 def provincial_staff(province_code: str = "16"):

@@ -1,0 +1,167 @@
+"""Forms for signing: finding a name at the kiosk, proving who you are on a phone, paper sheets, witnesses."""
+
+import io
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from events.models import Attendee, Witness
+from pledges.services import walk_in_agencies
+
+SCAN_MAX_BYTES = 15 * 1024 * 1024
+SCAN_IMAGE_FORMATS = ["PNG", "JPEG"]
+SCAN_MAX_PIXELS = 60_000_000  # an A4 page scanned at 600 dpi is about 35 million pixels
+
+SCAN_TOO_LARGE = _("Berkas pindaian terlalu besar (paling besar %(max)s).")
+SCAN_WRONG_TYPE = _("Berkas pindaian harus PDF, JPEG atau PNG.")
+
+
+def _form_helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
+class SignatureForm(forms.Form):
+    """The drawn signature as the pad exports it; pledges.signatures decides whether it is acceptable."""
+
+    signature = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Bubuhkan tanda tangan Anda di kotak yang tersedia.")},
+    )
+
+
+class KioskSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Cari nama atau beberapa digit terakhir NIP"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "off", "placeholder": _("mis. Rina atau 2001")}
+        ),
+    )
+
+
+class IdentifyForm(forms.Form):
+    """On the attendee's own phone: a number plus the hall's code, or the personal code from the invitation."""
+
+    identity_number = forms.CharField(
+        label=_("NIP / NI PPPK / NRP"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    attendance_code = forms.CharField(
+        label=_("Kode kehadiran (6 angka di layar ruangan)"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    personal_code = forms.CharField(
+        label=_("atau kode pribadi dari undangan"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "style": "text-transform: uppercase"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("personal_code"):
+            return data
+        if not data.get("identity_number") or not data.get("attendance_code"):
+            raise ValidationError(
+                _("Isi NIP/NI PPPK/NRP beserta kode kehadiran di layar, atau isi kode pribadi dari undangan.")
+            )
+        return data
+
+
+class WalkInForm(forms.ModelForm):
+    """Someone not on the list registers themselves; Attendee.full_clean validates the number."""
+
+    class Meta:
+        model = Attendee
+        fields = ["full_name", "identity_kind", "identity_number", "position", "rank", "agency"]
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["identity_kind"].choices = [
+            choice for choice in Attendee.IdentityKind.choices if choice[0] != Attendee.IdentityKind.OTHER
+        ]
+        self.fields["agency"].queryset = walk_in_agencies(event)
+        self.fields["position"].required = True
+        self.helper = _form_helper()
+
+
+class PaperForm(forms.Form):
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Peserta yang menandatangani di lembar ini"),
+        queryset=Attendee.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Centang sedikitnya satu peserta yang menandatangani di kertas.")},
+    )
+    scan = forms.FileField(
+        label=_("Pindaian lembar tanda tangan"),
+        help_text=_("PDF, JPEG atau PNG, paling besar 15 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+    note = forms.CharField(label=_("Catatan"), max_length=200, required=False)
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = (
+            event.attendees.filter(pacts__isnull=True)
+            .select_related("agency")
+            .order_by("agency__name", "full_name")
+        )
+        self.fields["attendees"].label_from_instance = lambda a: f"{a.full_name} · {a.agency.name}"
+        self.helper = _form_helper()
+
+    def clean_scan(self):
+        scan = self.cleaned_data["scan"]
+        if scan.size > SCAN_MAX_BYTES:
+            raise ValidationError(SCAN_TOO_LARGE % {"max": filesizeformat(SCAN_MAX_BYTES)})
+        if scan_kind(scan) is None:
+            raise ValidationError(SCAN_WRONG_TYPE)
+        return scan
+
+
+def scan_kind(upload) -> str | None:
+    """'pdf', 'png' or 'jpeg' from the file's content (the name and the browser's content type can lie)."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    try:
+        with Image.open(io.BytesIO(upload.read()), formats=SCAN_IMAGE_FORMATS) as image:
+            if image.width * image.height > SCAN_MAX_PIXELS:
+                return None
+            image.verify()
+            return image.format.lower()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    finally:
+        upload.seek(0)
+
+
+class WitnessForm(forms.ModelForm):
+    class Meta:
+        model = Witness
+        fields = ["role", "name", "title", "identity_number", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _form_helper()
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan penarikan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": _("Tuliskan alasan penarikan.")},
+    )

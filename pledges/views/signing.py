@@ -1,0 +1,357 @@
+"""Signing: the kiosk at the venue, the attendee's own phone, paper sheets, witnesses, the projector."""
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from events import access
+from events.models import Attendee, Event
+from pledges import errors, services
+from pledges.attendance import attendance_code, attendance_code_seconds_left
+from pledges.errors import SigningError
+from pledges.forms import (
+    IdentifyForm,
+    KioskSearchForm,
+    PaperForm,
+    SignatureForm,
+    WalkInForm,
+    WithdrawForm,
+    WitnessForm,
+)
+from pledges.models import Pact
+from pledges.qr import event_sign_url, qr_svg
+from pledges.throttle import client_ip
+
+SIGNED_PACTS_SESSION_KEY = "signed_pacts"  # codes of the pacts signed in this browser (receipt, own PDF)
+IDENTITY_SESSION_KEY = "signing_identity"  # {"event": pk, "attendee": pk, "at": unix time}
+WALK_IN_SESSION_KEY = "signing_walk_in"  # {"event": pk, "number": str, "at": unix time}
+KIOSK_RESULTS = 12
+
+
+def _client(request) -> dict:
+    return {"ip": client_ip(request), "user_agent": request.META.get("HTTP_USER_AGENT", "")}
+
+
+def _refused(request, message, *, event=None, status=400):
+    """A page that says why signing was refused; 'already signed' is a conflict, not an error of the user."""
+    if str(message) == str(errors.ALREADY_SIGNED):
+        status = 409
+    return render(
+        request, "pledges/signing/refused.html", {"message": message, "event": event}, status=status
+    )
+
+
+# --- Kiosk -------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def kiosk(request, pk):
+    """Find your name: by name, or by the last digits of the NIP."""
+    event = access.get_kiosk_event(request.user, pk)
+    form = KioskSearchForm(request.GET or None)
+    people = access.kiosk_attendees(request.user, event)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        query = form.cleaned_data["q"].strip()
+        digits = "".join(ch for ch in query if ch.isdigit())
+        match = Q(full_name__icontains=query)
+        if len(digits) >= 3 and digits == query.replace(" ", ""):
+            match |= Q(identity_number__endswith=digits)
+        results = (
+            people.filter(match)
+            .select_related("agency")
+            .annotate(has_signed=Exists(Pact.objects.filter(attendee=OuterRef("pk"))))
+            .order_by("full_name")[:KIOSK_RESULTS]
+        )
+    context = {
+        "event": event,
+        "form": form,
+        "results": results,
+        "signed_count": Pact.objects.filter(attendee__in=people, status=Pact.Status.VALID).count(),
+        "people_count": people.count(),
+    }
+    return render(request, "pledges/signing/kiosk.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kiosk_sign(request, pk, attendee_pk):
+    """One attendee reads the declaration and signs on the kiosk's screen."""
+    event = access.get_kiosk_event(request.user, pk)
+    attendee = access.get_kiosk_attendee(request.user, event, attendee_pk)
+    form = SignatureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pact = services.pact_sign(
+                attendee=attendee,
+                signature_data_url=form.cleaned_data["signature"],
+                collected_by=request.user,
+                **_client(request),
+            )
+        except SigningError as error:
+            if error.message in (errors.ALREADY_SIGNED, errors.EVENT_NOT_OPEN):
+                return _refused(request, error.message, event=event)
+            form.add_error(None, error.message)
+        else:
+            return redirect("pledges:kiosk_done", pk=event.pk, code=pact.code)
+    context = {"event": event, "attendee": attendee, "form": form, "kiosk": True}
+    return render(request, "pledges/signing/kiosk_sign.html", context)
+
+
+@login_required
+@require_GET
+def kiosk_done(request, pk, code):
+    """Thanks and the verification code; the page returns to the search by itself."""
+    event = access.get_kiosk_event(request.user, pk)
+    pact = get_object_or_404(
+        Pact.objects.filter(attendee__in=access.kiosk_attendees(request.user, event)), code=code
+    )
+    return render(request, "pledges/signing/kiosk_done.html", {"event": event, "pact": pact})
+
+
+# --- The attendee's own phone -----------------------------------------------------------------------------
+
+
+def _public_event(code) -> Event:
+    return get_object_or_404(Event.objects.select_related("declaration"), code=code)
+
+
+def _fresh(entry, event) -> bool:
+    return (
+        bool(entry)
+        and entry.get("event") == event.pk
+        and time.time() - entry.get("at", 0) < services.IDENTITY_MAX_AGE
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign(request, code):
+    """Step 1 on a phone: who are you, and are you in the hall?"""
+    event = _public_event(code)
+    if not event.is_open:
+        return _refused(request, errors.EVENT_NOT_OPEN, event=event, status=200)
+    form = IdentifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendee = services.attendee_identify(event=event, client=client_ip(request), **form.cleaned_data)
+        except SigningError as error:
+            if error.message == errors.ALREADY_SIGNED:
+                return _refused(request, error.message, event=event)
+            form.add_error(None, error.message)
+        else:
+            if attendee is None:
+                request.session[WALK_IN_SESSION_KEY] = {
+                    "event": event.pk,
+                    "number": form.cleaned_data["identity_number"],
+                    "at": time.time(),
+                }
+                return redirect("pledges:sign_walk_in", code=event.code)
+            request.session[IDENTITY_SESSION_KEY] = {
+                "event": event.pk,
+                "attendee": attendee.pk,
+                "at": time.time(),
+            }
+            return redirect("pledges:sign_confirm", code=event.code)
+    return render(request, "pledges/signing/sign_identify.html", {"event": event, "form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_walk_in(request, code):
+    """Step 1b: someone not on the list registers, after proving presence with the hall's code."""
+    event = _public_event(code)
+    proof = request.session.get(WALK_IN_SESSION_KEY)
+    if not event.allow_walk_ins or not _fresh(proof, event):
+        messages.warning(request, errors.IDENTITY_EXPIRED)
+        return redirect("pledges:sign", code=event.code)
+    form = WalkInForm(request.POST or None, event=event, initial={"identity_number": proof["number"]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendee = services.attendee_register_walk_in(event=event, **form.cleaned_data)
+        except SigningError as error:
+            return _refused(request, error.message, event=event)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            return render(request, "pledges/signing/sign_walk_in.html", {"event": event, "form": form})
+        del request.session[WALK_IN_SESSION_KEY]
+        request.session[IDENTITY_SESSION_KEY] = {
+            "event": event.pk,
+            "attendee": attendee.pk,
+            "at": time.time(),
+        }
+        return redirect("pledges:sign_confirm", code=event.code)
+    return render(request, "pledges/signing/sign_walk_in.html", {"event": event, "form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_confirm(request, code):
+    """Step 2 on a phone: read the declaration, sign, confirm."""
+    event = _public_event(code)
+    identity = request.session.get(IDENTITY_SESSION_KEY)
+    if not _fresh(identity, event):
+        messages.warning(request, errors.IDENTITY_EXPIRED)
+        return redirect("pledges:sign", code=event.code)
+    attendee = get_object_or_404(
+        Attendee.objects.select_related("agency"), pk=identity["attendee"], event=event
+    )
+    form = SignatureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pact = services.pact_sign(
+                attendee=attendee, signature_data_url=form.cleaned_data["signature"], **_client(request)
+            )
+        except SigningError as error:
+            if error.message in (errors.ALREADY_SIGNED, errors.EVENT_NOT_OPEN):
+                request.session.pop(IDENTITY_SESSION_KEY, None)
+                return _refused(request, error.message, event=event)
+            form.add_error(None, error.message)
+        else:
+            request.session.pop(IDENTITY_SESSION_KEY, None)
+            request.session[SIGNED_PACTS_SESSION_KEY] = [
+                *request.session.get(SIGNED_PACTS_SESSION_KEY, []),
+                pact.code,
+            ]
+            return redirect("pledges:receipt", code=pact.code)
+    return render(
+        request, "pledges/signing/sign_confirm.html", {"event": event, "attendee": attendee, "form": form}
+    )
+
+
+@never_cache
+@require_GET
+def receipt(request, code):
+    """The receipt with the verification code, only in the browser that signed."""
+    if code not in request.session.get(SIGNED_PACTS_SESSION_KEY, []):
+        raise Http404
+    pact = get_object_or_404(Pact.objects.select_related("event", "declaration"), code=code)
+    return render(request, "pledges/signing/receipt.html", {"pact": pact, "event": pact.event})
+
+
+# --- The hall ------------------------------------------------------------------------------------------------
+
+
+def _projector_figures(event: Event) -> dict:
+    return {
+        "signed": event.pacts.filter(status=Pact.Status.VALID).count(),
+        "invited": event.attendees.count(),
+        "attendance_code": attendance_code(event),
+        "seconds_left": attendance_code_seconds_left(),
+        "is_open": event.is_open,
+    }
+
+
+@login_required
+@require_GET
+def projector(request, pk):
+    """The hall's screen: the declaration in large type, the QR code, the attendance code, a live count."""
+    event = access.get_event_for_user(request.user, pk, manage=True)
+    context = {
+        "event": event,
+        "figures": _projector_figures(event),
+        "qr": qr_svg(event_sign_url(event), scale=8),
+        "sign_url": event_sign_url(event),
+    }
+    return render(request, "pledges/signing/projector.html", context)
+
+
+@never_cache
+@login_required
+@require_GET
+def projector_status(request, pk):
+    event = access.get_event_for_user(request.user, pk, manage=True)
+    return JsonResponse(_projector_figures(event))
+
+
+# --- Staff: paper, witnesses, withdrawal --------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper(request, pk):
+    """Record a printed sheet that came back signed by hand: tick who signed, upload the scan."""
+    event = access.get_event_for_user(request.user, pk, manage=True)
+    form = PaperForm(request.POST or None, request.FILES or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pacts = services.pacts_record_paper(
+                event=event,
+                attendees=form.cleaned_data["attendees"],
+                scan=form.cleaned_data["scan"],
+                note=form.cleaned_data["note"],
+                user=request.user,
+            )
+        except SigningError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(count)d pakta kertas dicatat.") % {"count": len(pacts)})
+            return redirect("pledges:paper", pk=event.pk)
+    sheets = event.paper_sheets.select_related("uploaded_by").prefetch_related("pacts")
+    return render(request, "pledges/signing/paper.html", {"event": event, "form": form, "sheets": sheets})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def witnesses(request, pk):
+    event = access.get_event_for_user(request.user, pk, manage=True)
+    form = WitnessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.witness_add(event=event, **form.cleaned_data)
+        messages.success(request, _("Saksi ditambahkan."))
+        return redirect("pledges:witnesses", pk=event.pk)
+    return render(
+        request,
+        "pledges/signing/witnesses.html",
+        {"event": event, "form": form, "witnesses": event.witnesses.all()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def witness_sign(request, pk, witness_pk):
+    event = access.get_event_for_user(request.user, pk, manage=True)
+    witness = get_object_or_404(event.witnesses, pk=witness_pk)
+    form = SignatureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.witness_sign(witness=witness, signature_data_url=form.cleaned_data["signature"])
+        except SigningError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Tanda tangan %(name)s tersimpan.") % {"name": witness.name})
+            return redirect("pledges:witnesses", pk=event.pk)
+    return render(
+        request, "pledges/signing/witness_sign.html", {"event": event, "witness": witness, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, code):
+    """Withdraw a pact with a written reason; it stays in the record as withdrawn."""
+    pact = access.get_pact_for_user(request.user, code, manage=True)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pact_withdraw(pact=pact, user=request.user, reason=form.cleaned_data["reason"])
+        except SigningError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Pakta %(code)s ditarik.") % {"code": pact.code})
+            return redirect("pledges:withdraw", code=pact.code)
+    history = pact.history.select_related("history_user").order_by("history_date")
+    return render(
+        request,
+        "pledges/signing/withdraw.html",
+        {"pact": pact, "event": pact.event, "form": form, "history": history},
+    )

@@ -1,0 +1,53 @@
+import pytest
+
+from pledges.attendance import (
+    WINDOW_SECONDS,
+    attendance_code,
+    attendance_code_is_valid,
+    attendance_code_seconds_left,
+)
+from tests.factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+
+NOON = 1_800_000_000.0  # a fixed Unix time, on a window boundary
+
+
+def test_the_code_is_six_digits_and_stable_within_a_window():
+    event = EventFactory()
+    code = attendance_code(event, at=NOON)
+    assert len(code) == 6 and code.isdigit()
+    assert attendance_code(event, at=NOON + WINDOW_SECONDS - 1) == code
+
+
+def test_the_code_changes_with_the_window_and_differs_between_events():
+    event, other = EventFactory(), EventFactory()
+    codes = {attendance_code(event, at=NOON + i * WINDOW_SECONDS) for i in range(5)}
+    assert len(codes) == 5
+    assert attendance_code(event, at=NOON) != attendance_code(other, at=NOON)
+
+
+def test_it_accepts_the_current_and_the_previous_code_only():
+    event = EventFactory()
+    current = attendance_code(event, at=NOON)
+    previous = attendance_code(event, at=NOON - WINDOW_SECONDS)
+    too_old = attendance_code(event, at=NOON - 2 * WINDOW_SECONDS)
+    assert attendance_code_is_valid(event, current, at=NOON)
+    assert attendance_code_is_valid(event, previous, at=NOON)
+    assert not attendance_code_is_valid(event, too_old, at=NOON)
+
+
+def test_it_tolerates_spaces_but_refuses_anything_else():
+    event = EventFactory()
+    code = attendance_code(event, at=NOON)
+    assert attendance_code_is_valid(event, f" {code[:3]} {code[3:]} ", at=NOON)
+    assert not attendance_code_is_valid(event, "", at=NOON)
+    assert not attendance_code_is_valid(event, code[:5], at=NOON)
+    assert not attendance_code_is_valid(event, "abcdef", at=NOON)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    assert not attendance_code_is_valid(event, wrong, at=NOON)
+
+
+def test_it_says_when_the_code_changes():
+    assert attendance_code_seconds_left(at=NOON) == WINDOW_SECONDS
+    assert attendance_code_seconds_left(at=NOON + 60) == WINDOW_SECONDS - 60
