@@ -29,8 +29,8 @@ from pledges.forms import (
 from pledges.models import Pact
 from pledges.qr import event_sign_url, qr_svg
 from pledges.throttle import client_ip
+from pledges.views.documents import SIGNED_PACTS_SESSION_KEY  # codes signed in this browser
 
-SIGNED_PACTS_SESSION_KEY = "signed_pacts"  # codes of the pacts signed in this browser (receipt, own PDF)
 IDENTITY_SESSION_KEY = "signing_identity"  # {"event": pk, "attendee": pk, "at": unix time}
 WALK_IN_SESSION_KEY = "signing_walk_in"  # {"event": pk, "number": str, "at": unix time}
 KIOSK_RESULTS = 12
