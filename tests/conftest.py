@@ -33,6 +33,21 @@ def _test_storage(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _regions_after_flush(request):
+    """Transactional tests flush every table, the data migration's regions too: put them back first."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
+    if marker is None or not (transactional or marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from events.models import Province
+    from events.services import regions_load
+
+    if not Province.objects.exists():
+        regions_load()
+
+
 @pytest.fixture
 def staff_user(db):
     from tests.factories import BawasluStaffFactory
