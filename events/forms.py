@@ -51,6 +51,7 @@ class EventForm(forms.ModelForm):
                 self.fields["regency"].initial = office.regency_id
                 self.fields["regency"].disabled = True
                 self.fields["regency"].required = True
+                self.fields["regency"].help_text = ""
         if not self.instance.pk:
             bawaslu = self.fields["organiser"].queryset.filter(kind=Agency.Kind.BAWASLU).first()
             self.fields["organiser"].initial = bawaslu.pk if bawaslu else None
