@@ -34,7 +34,8 @@ def page_size_mm(path: Path, number: int = 0) -> tuple[int, int]:
 
 
 def image_count(path: Path) -> int:
-    return sum(len(page.images) for page in PdfReader(path).pages)
+    """Distinct images in the document (pages of one render share a resource dictionary)."""
+    return len({image.indirect_reference.idnum for page in PdfReader(path).pages for image in page.images})
 
 
 def ink_pixels(path: Path, tmp_path: Path, *, page: int = 1) -> int:

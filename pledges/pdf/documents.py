@@ -9,10 +9,12 @@ parent, before any rendering starts: a fixed number of queries whatever the numb
 import logging
 import math
 import resource
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -21,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Attendee, Event
+from events.models import Agency, Attendee, Event
 from pledges.models import Pact
 from pledges.pdf import engine
 from pledges.pdf.fetcher import AssetRoots
@@ -37,6 +39,8 @@ MEDIA_FOLDERS = ("signatures/", "witnesses/")
 # Below these sizes one process is quicker than starting workers and merging.
 SHEET_CHUNK_MIN_ROWS = 100
 PACTS_CHUNK_MIN = 50
+
+INVALID_OPTIONS = _("Pilihan dokumen tidak dikenal; pilih instansi dari daftar kegiatan ini.")
 
 IDENTITY_LABELS = {
     Attendee.IdentityKind.PNS: _("NIP"),
@@ -226,3 +230,171 @@ def blank_declaration_pdf(attendee: Attendee, *, out: Path) -> Report:
     attendee = Attendee.objects.select_related("agency").get(pk=attendee.pk)
     copy = _copy_of_attendee(attendee, event)
     return _render_single("pdf/declarations.html", {**_page_context(event), "copies": [copy]}, out)
+
+
+# --- The signature sheet ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int
+    name: str
+    identity_number: str
+    position: str
+    agency: str
+    signature_url: str | None = None
+    signed_on_paper: bool = False
+
+    @property
+    def even(self) -> bool:
+        """Even numbers sign in the right half of the cell, odd ones in the left, so hands do not collide."""
+        return self.number % 2 == 0
+
+
+def _sheet_rows(event: Event, attendees, *, signed: bool) -> list[SheetRow]:
+    """Every attendee in agency order; on the signed sheet, as they signed and with their drawn signature."""
+    pacts = {}
+    if signed:
+        valid = Pact.objects.filter(event=event, status=Pact.Status.VALID).only(
+            "attendee_id", "method", "signature", "signature_print", "signer_name",
+            "signer_identity_kind", "signer_identity_number", "signer_position", "signer_agency",
+        )  # fmt: skip
+        pacts = {pact.attendee_id: pact for pact in valid}
+    rows = []
+    ordered = attendees.select_related("agency").order_by("agency__name", "full_name", "pk")
+    for number, attendee in enumerate(ordered, start=1):
+        pact = pacts.get(attendee.pk)
+        if pact is None:
+            row = SheetRow(
+                number=number,
+                name=attendee.full_name,
+                identity_number=format_identity(attendee.identity_kind, attendee.identity_number),
+                position=attendee.position,
+                agency=attendee.agency.name,
+            )
+        else:
+            row = SheetRow(
+                number=number,
+                name=pact.signer_name,
+                identity_number=format_identity(pact.signer_identity_kind, pact.signer_identity_number),
+                position=pact.signer_position,
+                agency=pact.signer_agency,
+                signature_url=_signature_url(pact),
+                signed_on_paper=pact.method == Pact.Method.PAPER,
+            )
+        rows.append(row)
+    return rows
+
+
+def sheet_pdf(
+    event: Event,
+    *,
+    out: Path,
+    signed: bool,
+    agency: Agency | None = None,
+    attendees: QuerySet[Attendee] | None = None,
+    workers: int | None = None,
+) -> Report:
+    """The signature sheet: blank for wet signatures before the event, or signed with the captured ones.
+
+    `attendees` narrows the rows to what the requesting user may see (an OPD head: their own agency's);
+    `agency` prints one agency only. Chunks of rows render in parallel; each starts on a new page with the
+    table header, the first carries the heading, the last the witnesses.
+    """
+    event = _load_event(event)
+    rows_qs = (attendees if attendees is not None else Attendee.objects.all()).filter(event=event)
+    if agency is not None:
+        rows_qs = rows_qs.filter(agency=agency)
+    rows = _sheet_rows(event, rows_qs, signed=signed)
+    witnesses = [
+        {"witness": witness, "signature_url": _image_url(witness.signature) if signed else None}
+        for witness in event.witnesses.all()
+    ]
+    workers = workers or engine.cpu_count()
+    chunks = _chunks(rows, minimum=SHEET_CHUNK_MIN_ROWS, workers=workers)
+    roots = asset_roots()
+    base = {**_page_context(event), "signed": signed, "agency": agency, "witnesses": witnesses}
+    with tempfile.TemporaryDirectory(prefix="netralitas-sheet-") as folder:
+        jobs = [
+            _job(
+                "pdf/sheet.html",
+                {**base, "rows": chunk, "first": index == 0, "last": index == len(chunks) - 1},
+                Path(folder) / f"chunk-{index:03d}.pdf",
+                roots,
+            )
+            for index, chunk in enumerate(chunks)
+        ]
+        results = engine.render_all(jobs, workers=workers)
+        total = sum(result.pages for result in results)
+        footers = engine.render(
+            _job(
+                "pdf/footers.html",
+                {**base, "numbers": range(1, total + 1), "total": total},
+                Path(folder) / "footers.pdf",
+                roots,
+            )
+        )
+        pages = engine.merge([result.path for result in results], out, stamps=footers.path)
+    peak = max([_own_peak()] + [result.peak_rss_kib for result in results])
+    return Report(pages=pages, chunks=len(chunks), peak_rss_kib=peak)
+
+
+def _merge_rendered(jobs: list[engine.RenderJob], out: Path, *, workers: int, stamps=None) -> tuple[int, int]:
+    results = engine.render_all(jobs, workers=workers)
+    pages = engine.merge([result.path for result in results], out, stamps=stamps)
+    return pages, max([_own_peak()] + [result.peak_rss_kib for result in results])
+
+
+# --- An event's pacts in one file --------------------------------------------------------------------------
+
+
+def pacts_pdf(
+    event: Event,
+    *,
+    out: Path,
+    agency: Agency | None = None,
+    attendees: QuerySet[Attendee] | None = None,
+    workers: int | None = None,
+) -> Report:
+    """Every valid declaration signed at an event (or by one agency's people), one after the other."""
+    event = _load_event(event)
+    pacts = Pact.objects.filter(event=event, status=Pact.Status.VALID).select_related("declaration")
+    if attendees is not None:
+        pacts = pacts.filter(attendee__in=attendees.filter(event=event))
+    if agency is not None:
+        pacts = pacts.filter(agency=agency)
+    copies = [
+        _copy_of_pact(pact, event, public=False)
+        for pact in pacts.order_by("signer_agency", "signer_name", "pk")
+    ]
+    workers = workers or engine.cpu_count()
+    chunks = _chunks(copies, minimum=PACTS_CHUNK_MIN, workers=workers)
+    roots = asset_roots()
+    with tempfile.TemporaryDirectory(prefix="netralitas-pacts-") as folder:
+        jobs = [
+            _job(
+                "pdf/declarations.html",
+                {**_page_context(event), "copies": chunk},
+                Path(folder) / f"{i:03d}.pdf",
+                roots,
+            )
+            for i, chunk in enumerate(chunks)
+        ]
+        pages, peak = _merge_rendered(jobs, out, workers=workers)
+    return Report(pages=pages, chunks=len(chunks), peak_rss_kib=peak)
+
+
+# --- The QR poster -----------------------------------------------------------------------------------------
+
+
+def poster_pdf(event: Event, *, out: Path) -> Report:
+    """The signing QR code, large, with the event's title: printed and set up in the hall."""
+    event = _load_event(event)
+    url = signing_url(event)
+    context = {
+        **_page_context(event),
+        "url": url,
+        # segno draws the SVG from our own URL (an event code from a fixed alphabet): safe markup.
+        "qr": mark_safe(qr_svg(url, scale=12, border=1)),
+    }
+    return _render_single("pdf/poster.html", context, out)

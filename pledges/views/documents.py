@@ -9,17 +9,34 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from events import access
-from events.models import Event
+from events.models import Agency, Attendee, Event
 from pledges.models import Pact, normalize_pact_code
 from pledges.pdf import documents
 
 SIGNED_PACTS_SESSION_KEY = "signed_pacts"
+
+
+class EventDocumentForm(forms.Form):
+    """Options of a staff download: signed or blank, all agencies or one of the event's."""
+
+    signed = forms.BooleanField(required=False)
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), required=False)
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(
+            Q(invitations__event=event) | Q(attendees__event=event)
+        ).distinct()
 
 
 def pdf_response(build: Callable[[Path], object], filename: str) -> FileResponse:
@@ -57,3 +74,50 @@ def pact_pdf(request, code):
     return pdf_response(
         lambda out: documents.declaration_pdf(pact, out=out, public=True), f"pakta-{pact.code}-publik.pdf"
     )
+
+
+def _filename(kind: str, event: Event, agency: Agency | None = None, signed: bool = False) -> str:
+    return f"{kind}-{event.code}{f'-{agency.pk}' if agency else ''}{'-ttd' if signed else ''}.pdf"
+
+
+@login_required
+@require_GET
+def event_sheet(request, pk):
+    """The signature sheet: blank (before the event) or signed (after), all agencies or one. An OPD head gets
+    the rows of their own agency's people only."""
+    event = access.get_event_for_user(request.user, pk)
+    form = EventDocumentForm(request.GET, event=event)
+    if not form.is_valid():
+        messages.error(request, documents.INVALID_OPTIONS)
+        return redirect(event)
+    signed, agency = form.cleaned_data["signed"], form.cleaned_data["agency"]
+    attendees = Attendee.objects.visible_to(request.user)
+    return pdf_response(
+        lambda out: documents.sheet_pdf(event, out=out, signed=signed, agency=agency, attendees=attendees),
+        _filename("lembar-tanda-tangan", event, agency, signed),
+    )
+
+
+@login_required
+@require_GET
+def event_pacts_pdf(request, pk):
+    """Every signed declaration of the event (or of one agency) in one file."""
+    event = access.get_event_for_user(request.user, pk)
+    form = EventDocumentForm(request.GET, event=event)
+    if not form.is_valid():
+        messages.error(request, documents.INVALID_OPTIONS)
+        return redirect(event)
+    agency = form.cleaned_data["agency"]
+    attendees = Attendee.objects.visible_to(request.user)
+    return pdf_response(
+        lambda out: documents.pacts_pdf(event, out=out, agency=agency, attendees=attendees),
+        _filename("pakta", event, agency),
+    )
+
+
+@login_required
+@require_GET
+def event_poster(request, pk):
+    """The QR poster to set up in the hall."""
+    event = access.get_event_for_user(request.user, pk)
+    return pdf_response(lambda out: documents.poster_pdf(event, out=out), _filename("poster", event))
