@@ -3,8 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from events.models import Agency, Event, Regency
-from events.services import regions_load
+from events.models import Agency, Event
 from pledges.services import declaration_default
 from tests.factories import AgencyFactory, BawasluStaffFactory, ElectionFactory
 
@@ -20,8 +19,6 @@ LIST = (
 
 
 def test_staff_prepare_an_event_and_open_signing(live_server, page: Page, tmp_path):
-    if not Regency.objects.exists():  # an earlier transactional test flushed the migration's regions
-        regions_load()
     staff = BawasluStaffFactory()
     AgencyFactory(name="Bawaslu Kabupaten Ogan Komering Ulu", kind=Agency.Kind.BAWASLU)
     AgencyFactory(name="Dinas Pendidikan")
