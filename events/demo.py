@@ -7,11 +7,13 @@ import datetime
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from events.models import Agency, Attendee, Election, Event, Invitation, Membership, Witness
-from pledges.services import declaration_default
+from pledges.services import declaration_default, pact_sign, pacts_record_paper
+from pledges.signatures import png_data_url, scribble_png
 
 REGENCY_CODE = "16.01"  # Kabupaten Ogan Komering Ulu, Sumatera Selatan
 BAWASLU_OFFICE = "Bawaslu Kabupaten Ogan Komering Ulu"
@@ -198,6 +200,7 @@ def demo_load() -> dict[str, str]:
             Event.Status.OPEN,
         ),
     ]
+    demo_events = []
     for title, kind, election, venue, starts_at, status in events:
         event, created = Event.objects.get_or_create(
             title=title,
@@ -219,6 +222,7 @@ def demo_load() -> dict[str, str]:
                 "created_by": staff,
             },
         )
+        demo_events.append(event)
         if not created:
             continue
         for agency in agencies.values():
@@ -250,5 +254,54 @@ def demo_load() -> dict[str, str]:
             order=2,
         )
 
+    _replay_signing(demo_events[0], staff)
+
     created = {DEMO_STAFF: staff_password, DEMO_OPD_HEAD: head_password, DEMO_ADMIN: admin_password}
     return {username: password for username, password in created.items() if password}
+
+
+DRAWN_PACTS = 6  # the first attendees of the closed event signed on the kiosk; the next one on paper
+
+
+def _replay_signing(event: Event, staff) -> None:
+    """Give the closed event the pacts it would have had: a few drawn at the kiosk and one on paper.
+
+    Signing goes through the real services, so the demo pacts carry real images and hashes. The event is
+    reopened for the replay and closed again (a queryset update: the replay leaves no trace in its history).
+    """
+    if event.pacts.exists():
+        return
+    people = list(event.attendees.order_by("pk")[: DRAWN_PACTS + 1])
+    status = event.status
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.OPEN)
+    for number, attendee in enumerate(people[:DRAWN_PACTS]):
+        pact_sign(
+            attendee=attendee,
+            signature_data_url=png_data_url(scribble_png(number)),
+            collected_by=staff,
+            user_agent="Kios demo",
+            signed_at=event.starts_at + datetime.timedelta(minutes=12 + 3 * number),
+        )
+    Event.objects.filter(pk=event.pk).update(status=status)
+    sheet = SimpleUploadedFile("lembar-tanda-tangan-1.png", _sheet_scan(), content_type="image/png")
+    pacts_record_paper(
+        event=event, attendees=people[DRAWN_PACTS:], scan=sheet, user=staff, note="Lembar tanda tangan 1"
+    )
+
+
+def _sheet_scan() -> bytes:
+    """A plain stand-in for a scanned signature sheet: a page with ruled rows and one scribble."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    page = Image.new("L", (827, 1169), 250)
+    draw = ImageDraw.Draw(page)
+    for row in range(12):
+        top = 160 + row * 70
+        draw.rectangle((60, top, 767, top + 70), outline=60, width=2)
+    signature = Image.open(io.BytesIO(scribble_png(99, size=(240, 80)))).convert("RGBA")
+    page.paste(signature.convert("L"), (500, 165), signature)
+    out = io.BytesIO()
+    page.save(out, format="PNG")
+    return out.getvalue()

@@ -318,7 +318,9 @@ def pacts_record_paper(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            event = Event.objects.select_for_update().select_related("declaration").get(pk=event.pk)
+            event = (
+                Event.objects.select_for_update(of=("self",)).select_related("declaration").get(pk=event.pk)
+            )
             if event.status == Event.Status.DRAFT:
                 raise SigningError(errors.EVENT_IS_DRAFT)
             if event.declaration is None:

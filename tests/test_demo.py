@@ -40,3 +40,21 @@ def test_demo_attendees_have_valid_identity_numbers():
     call_command("load_demo")
     for attendee in Attendee.objects.all():
         attendee.full_clean()
+
+
+def test_the_closed_demo_event_has_drawn_and_paper_pacts_once():
+    from pledges.models import Pact
+
+    call_command("load_demo")
+    closed = Event.objects.get(status=Event.Status.CLOSED)
+    pacts = Pact.objects.filter(event=closed)
+    assert pacts.filter(method=Pact.Method.DRAWN).count() >= 3
+    assert pacts.filter(method=Pact.Method.PAPER).count() == 1
+    for pact in pacts:
+        assert pact.content_hash == pact.compute_content_hash()
+    drawn = pacts.filter(method=Pact.Method.DRAWN).first()
+    assert drawn.signature and drawn.signature_print
+    assert drawn.signed_at.date() == closed.starts_at.date()
+    total = Pact.objects.count()
+    call_command("load_demo")
+    assert Pact.objects.count() == total

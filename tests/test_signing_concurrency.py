@@ -1,0 +1,58 @@
+"""The same signature posted several times at once still makes exactly one pact (PostgreSQL row locks)."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from events.models import Regency
+from events.services import regions_load
+from pledges.models import Pact
+from tests.factories import AttendeeFactory, BawasluStaffFactory, signature_data_url
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite serialises whole-database writes and has no row locks: the race needs PostgreSQL",
+    ),
+]
+
+REQUESTS = 4
+
+
+@pytest.fixture(autouse=True)
+def _regions():
+    if not Regency.objects.exists():  # an earlier transactional test flushed the migration's regions
+        regions_load()
+
+
+def test_concurrent_posts_for_one_attendee_make_one_pact(settings):
+    staff = BawasluStaffFactory()
+    attendee = AttendeeFactory()
+    url = reverse("pledges:kiosk_sign", args=[attendee.event.pk, attendee.pk])
+    data_url = signature_data_url()
+    start = threading.Barrier(REQUESTS)
+    statuses = []
+
+    def post():
+        client = Client()
+        client.force_login(staff)
+        try:
+            start.wait()
+            statuses.append(client.post(url, {"signature": data_url}).status_code)
+        finally:
+            connection.close()  # each thread has its own connection; leave none open for the teardown
+
+    threads = [threading.Thread(target=post) for _ in range(REQUESTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [302] + [409] * (REQUESTS - 1)
+    assert Pact.objects.filter(attendee=attendee).count() == 1
+    stored = [p for p in (settings.MEDIA_ROOT / "signatures").rglob("*") if p.is_file()]
+    assert len(stored) == 2  # one record PNG and one print JPEG: the refused requests wrote nothing
