@@ -9,6 +9,7 @@ from events.models import CODE_ALPHABET, Agency, Election, Event, Province, Rege
 from pledges.models import Pact, normalize_pact_code
 
 PACT_CODE_LENGTH = 10
+ALL = _("Semua")
 
 VERIFY_CODE_SHAPE = _(
     "Kode verifikasi terdiri dari 10 karakter: huruf A–Z tanpa I, L dan O, serta angka 2–9 (mis. 7KQ4MX29PA)."
@@ -34,15 +35,21 @@ class VerifyForm(forms.Form):
         return code
 
 
+def _chosen_province(request) -> str:
+    """The province chosen, or the one of the regency chosen (a regency code starts with its province's)."""
+    if request is None:
+        return ""
+    return request.GET.get("province") or request.GET.get("regency", "").split(".")[0]
+
+
 def _regencies(request):
-    """Regencies of the chosen province (all 514 otherwise)."""
-    province = request.GET.get("province") if request else None
-    regencies = Regency.objects.all()
-    return regencies.filter(province_id=province) if province else regencies
+    """Regencies of the chosen province: rendering all 514 as options would cost more than the whole page."""
+    province = _chosen_province(request)
+    return Regency.objects.filter(province_id=province) if province else Regency.objects.all()
 
 
 def _agencies(request):
-    """Agencies of the chosen region; the page only offers the choice once a region narrows it."""
+    """Agencies of the chosen region; the page offers the choice once a regency narrows it."""
     agencies = Agency.objects.all()
     if request is None:
         return agencies
@@ -80,25 +87,34 @@ class RegistryFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search_name", label=_("Cari nama"))
     election = django_filters.ModelChoiceFilter(
-        field_name="event__election", queryset=Election.objects.all(), label=_("Pemilihan")
+        field_name="event__election", queryset=Election.objects.all(), label=_("Pemilihan"), empty_label=ALL
     )
     province = django_filters.ModelChoiceFilter(
-        field_name="agency__province", queryset=Province.objects.all(), label=_("Provinsi")
+        field_name="agency__province", queryset=Province.objects.all(), label=_("Provinsi"), empty_label=ALL
     )
     regency = django_filters.ModelChoiceFilter(
-        field_name="agency__regency", queryset=_regencies, label=_("Kabupaten/kota")
+        field_name="agency__regency", queryset=_regencies, label=_("Kabupaten/kota"), empty_label=ALL
     )
-    agency = django_filters.ModelChoiceFilter(field_name="agency", queryset=_agencies, label=_("Instansi"))
-    event = django_filters.ModelChoiceFilter(field_name="event", queryset=_events, label=_("Kegiatan"))
+    agency = django_filters.ModelChoiceFilter(
+        field_name="agency", queryset=_agencies, label=_("Instansi"), empty_label=ALL
+    )
+    event = django_filters.ModelChoiceFilter(
+        field_name="event", queryset=_events, label=_("Kegiatan"), empty_label=ALL
+    )
 
     class Meta:
         model = Pact
         fields = []
 
+    # Long lists are offered once a region keeps them short: rendering every regency or agency of the country
+    # as options would cost more than the rest of the page.
     @property
-    def region_chosen(self) -> bool:
-        """Agency and event lists are offered once a region keeps them short (thousands nationwide)."""
-        return bool(self.data.get("regency") or self.data.get("province"))
+    def province_chosen(self) -> bool:
+        return bool(self.data.get("province") or self.data.get("regency"))
+
+    @property
+    def regency_chosen(self) -> bool:
+        return bool(self.data.get("regency"))
 
     def search_name(self, queryset, name, value):
         # icontains compiles to UPPER(signer_name) LIKE UPPER(...): the trigram index is on that expression.
@@ -109,15 +125,25 @@ class RegistryFilter(django_filters.FilterSet):
 class CoverageForm(forms.Form):
     """Which election and region the coverage figures are for; every field may stay empty."""
 
-    election = forms.ModelChoiceField(Election.objects.all(), required=False, label=_("Pemilihan"))
-    province = forms.ModelChoiceField(Province.objects.all(), required=False, label=_("Provinsi"))
-    regency = forms.ModelChoiceField(Regency.objects.none(), required=False, label=_("Kabupaten/kota"))
+    election = forms.ModelChoiceField(
+        Election.objects.all(), required=False, label=_("Pemilihan"), empty_label=ALL
+    )
+    province = forms.ModelChoiceField(
+        Province.objects.all(), required=False, label=_("Provinsi"), empty_label=ALL
+    )
+    regency = forms.ModelChoiceField(
+        Regency.objects.none(), required=False, label=_("Kabupaten/kota"), empty_label=ALL
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        province = self.data.get("province")
+        province = self.data.get("province") or self.data.get("regency", "").split(".")[0]
         regencies = Regency.objects.all()
         self.fields["regency"].queryset = regencies.filter(province_id=province) if province else regencies
+
+    @property
+    def province_chosen(self) -> bool:
+        return bool(self.data.get("province") or self.data.get("regency"))
 
     def clean(self):
         cleaned = super().clean()

@@ -40,13 +40,24 @@ class KeysetPage:
         return bool(self.next_cursor or self.previous_cursor)
 
 
+def older_than(queryset: QuerySet, cursor: str) -> QuerySet:
+    signed_at, pk = decode_cursor(cursor)
+    # The redundant signed_at bound lets the index scan start at the cursor instead of filtering up to it.
+    older = Q(signed_at__lt=signed_at) | Q(signed_at=signed_at, pk__lt=pk)
+    return queryset.filter(older, signed_at__lte=signed_at).order_by("-signed_at", "-pk")
+
+
+def newer_than(queryset: QuerySet, cursor: str) -> QuerySet:
+    """Oldest first, so that a LIMIT takes the rows right before the cursor (the caller reverses them)."""
+    signed_at, pk = decode_cursor(cursor)
+    newer = Q(signed_at__gt=signed_at) | Q(signed_at=signed_at, pk__gt=pk)
+    return queryset.filter(newer, signed_at__gte=signed_at).order_by("signed_at", "pk")
+
+
 def keyset_page(queryset: QuerySet, *, after: str = "", before: str = "", size: int) -> KeysetPage:
     """One page of ``queryset`` after (older than) or before (newer than) a cursor; the first page without."""
     if before:
-        signed_at, pk = decode_cursor(before)
-        # The redundant signed_at__gte bound lets the index scan start at the cursor instead of filtering.
-        newer = Q(signed_at__gt=signed_at) | Q(signed_at=signed_at, pk__gt=pk)
-        rows = list(queryset.filter(newer, signed_at__gte=signed_at).order_by("signed_at", "pk")[: size + 1])
+        rows = list(newer_than(queryset, before)[: size + 1])
         if not rows:  # nothing newer any more: the newest page is the answer
             return keyset_page(queryset, size=size)
         has_more = len(rows) > size
@@ -56,11 +67,7 @@ def keyset_page(queryset: QuerySet, *, after: str = "", before: str = "", size: 
             next_cursor=_cursor(rows[-1]) if rows else None,
             previous_cursor=_cursor(rows[0]) if rows and has_more else None,
         )
-    queryset = queryset.order_by("-signed_at", "-pk")
-    if after:
-        signed_at, pk = decode_cursor(after)
-        older = Q(signed_at__lt=signed_at) | Q(signed_at=signed_at, pk__lt=pk)
-        queryset = queryset.filter(older, signed_at__lte=signed_at)
+    queryset = older_than(queryset, after) if after else queryset.order_by("-signed_at", "-pk")
     rows = list(queryset[: size + 1])
     has_more = len(rows) > size
     rows = rows[:size]

@@ -1,6 +1,7 @@
 """Coverage figures against a small data set whose answers are counted by hand in the comments."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +19,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_figures():
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -115,11 +123,23 @@ def test_the_page_shows_the_table_and_the_chart_data(client, world):
 def test_the_page_takes_the_same_number_of_queries_whatever_the_data(client, world):
     url = reverse("pledges:coverage")
     client.get(url)
+    cache.clear()
     with CaptureQueriesContext(connection) as before:
         client.get(url)
     for code in ("16.03", "16.04", "16.05"):
         InvitationFactory(event=EventFactory(), agency=AgencyFactory(regency=regency(code)))
+    cache.clear()
     with CaptureQueriesContext(connection) as after:
         response = client.get(url)
     assert len(response.context["coverage"].by_region) == 6
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_the_page_serves_cached_figures_for_a_while(client, world):
+    url = reverse("pledges:coverage")
+    first = client.get(url, {"election": world["x"].pk}).context["coverage"]
+    PactFactory(attendee__event=EventFactory(election=world["x"]))
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url, {"election": world["x"].pk}).context["coverage"]
+    assert figures(again.by_region) == figures(first.by_region)
+    assert not any("events_attendee" in query["sql"] for query in queries.captured_queries)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from pledges.coverage import coverage_compute
+from pledges.coverage import coverage_cached
 from pledges.filters import CoverageForm, RegistryFilter, VerifyForm
 from pledges.keyset import BadCursor, keyset_page
 from pledges.models import Pact, normalize_pact_code
@@ -195,7 +195,7 @@ def coverage(request):
     """How far signing has reached, per regency and agency type, as charts and a table."""
     form = CoverageForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    figures = coverage_compute(
+    figures = coverage_cached(
         election=filters.get("election"), province=filters.get("province"), regency=filters.get("regency")
     )
     charts = {
