@@ -1,14 +1,11 @@
 """factory_boy factories for the whole domain; regions come from the data migration."""
 
 import datetime
-import io
-import math
 
 import factory
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image, ImageDraw
 
 from events.models import (
     Agency,
@@ -177,24 +174,6 @@ class WitnessFactory(factory.django.DjangoModelFactory):
     role = Witness.Role.ACKNOWLEDGES
 
 
-def drawn_signature(seed: int, *, print_rendition: bool = False) -> ContentFile:
-    """A distinct hand-like stroke: a transparent 600x200 PNG as captured, or the 300x100 grayscale JPEG print
-    rendition made at signing time."""
-    width, height = (300, 100) if print_rendition else (600, 200)
-    image = Image.new(
-        "L" if print_rendition else "RGBA", (width, height), "white" if print_rendition else (0, 0, 0, 0)
-    )
-    ink = "black" if print_rendition else (0, 0, 80, 255)
-    points = [
-        (width * (0.08 + 0.84 * t / 60), height * (0.5 + 0.3 * math.sin(t / (3 + seed % 5) + seed)))
-        for t in range(61)
-    ]
-    ImageDraw.Draw(image).line(points, fill=ink, width=max(2, width // 120))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG" if print_rendition else "PNG", quality=70)
-    return ContentFile(buffer.getvalue(), name=f"ttd-{seed}.{'jpg' if print_rendition else 'png'}")
-
-
 class PactFactory(factory.django.DjangoModelFactory):
     """A pact written straight to the table (the signing service is tested on its own)."""
 
@@ -217,11 +196,6 @@ class PactFactory(factory.django.DjangoModelFactory):
     content_hash = "0" * 64
 
     class Params:
-        with_signature = factory.Trait(
-            method=Pact.Method.DRAWN,
-            signature=factory.Sequence(lambda n: drawn_signature(n)),
-            signature_print=factory.Sequence(lambda n: drawn_signature(n, print_rendition=True)),
-        )
         withdrawn = factory.Trait(
             status=Pact.Status.WITHDRAWN,
             withdrawn_at=factory.LazyFunction(timezone.now),

@@ -33,9 +33,22 @@ def page_size_mm(path: Path, number: int = 0) -> tuple[int, int]:
     return round(float(box.width) / MM), round(float(box.height) / MM)
 
 
-def image_count(path: Path) -> int:
+def images(path: Path) -> list[Image.Image]:
     """Distinct images in the document (pages of one render share a resource dictionary)."""
-    return len({image.indirect_reference.idnum for page in PdfReader(path).pages for image in page.images})
+    found = {}
+    for page in PdfReader(path).pages:
+        for image in page.images:
+            found.setdefault(image.indirect_reference.idnum, image.image)
+    return list(found.values())
+
+
+def image_count(path: Path) -> int:
+    """Signature images: every image but the QR codes, which are square."""
+    return sum(1 for image in images(path) if image.width != image.height)
+
+
+def qr_codes(path: Path) -> list[Image.Image]:
+    return [image for image in images(path) if image.width == image.height]
 
 
 def ink_pixels(path: Path, tmp_path: Path, *, page: int = 1) -> int:

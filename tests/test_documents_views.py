@@ -152,3 +152,19 @@ class TestEventDocuments:
         for name in ("pledges:event_sheet", "pledges:event_pacts_pdf"):
             assert reverse(name, args=[event.pk]) in page
         assert "Dinas Kesehatan" in page
+
+
+def test_staff_download_the_poster(client, staff_user, tmp_path):
+    event = EventFactory()
+    client.force_login(staff_user)
+    path = saved(client.get(reverse("pledges:event_poster", args=[event.pk])), tmp_path)
+    assert event.code in pdfs.text(path)
+    assert (
+        reverse("pledges:event_poster", args=[event.pk])
+        in client.get(event.get_absolute_url()).content.decode()
+    )
+
+
+def test_the_poster_of_an_event_out_of_scope_is_not_found(client):
+    client.force_login(BawasluStaffFactory(membership__regency=regency("16.02")))
+    assert client.get(reverse("pledges:event_poster", args=[EventFactory().pk])).status_code == 404

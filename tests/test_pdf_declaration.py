@@ -1,6 +1,7 @@
 """The declaration of one attendee (Pakta Integritas), rendered with WeasyPrint and read back with pypdf."""
 
 import pytest
+import segno
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -56,6 +57,16 @@ def test_it_draws_the_signature_and_links_the_verification_page(pact, tmp_path):
     assert pdfs.image_count(out) == 1
     assert verify_url in pdfs.links(out)
     assert pact.code in pdfs.text(out)
+
+
+def test_the_qr_code_encodes_the_verification_url(pact, tmp_path):
+    out, _ = render(pact, tmp_path)
+    verify_url = absolute_url(reverse("pledges:verify_code", args=[pact.code]))
+    [printed] = pdfs.qr_codes(out)
+    expected = segno.make(verify_url, error="m")
+    modules = [[bool(bit) for bit in row] for row in expected.matrix_iter(scale=1, border=2)]
+    pixels = printed.convert("L").load()
+    assert [[pixels[x, y] < 128 for x in range(printed.width)] for y in range(printed.height)] == modules
 
 
 def test_the_public_copy_masks_the_identity_number(pact, tmp_path):

@@ -1,6 +1,7 @@
 """The URL fetcher behind every PDF render: our static files and signature images, nothing else."""
 
 import pytest
+import segno
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from weasyprint.urls import FatalURLFetchingError
@@ -62,3 +63,12 @@ def test_a_document_naming_an_outside_file_is_not_rendered(settings, tmp_path):
         with pytest.raises(FatalURLFetchingError):
             engine.render(job)
         assert not (tmp_path / "x.pdf").exists()
+
+
+def test_it_reads_the_png_data_urls_documents_generate_for_qr_codes(fetcher):
+    url = segno.make("http://127.0.0.1:8000/verifikasi/ABC/").png_data_uri()
+    response = fetcher.fetch(url)
+    assert response.content_type == "image/png"
+    assert response.read().startswith(b"\x89PNG")
+    with pytest.raises(AssetRefused):
+        fetcher.fetch("data:image/png;base64,not*base64")

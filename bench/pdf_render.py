@@ -1,0 +1,170 @@
+"""Render time and peak memory of the big PDF documents, for events of 100, 1,000 and 2,000 signers (prints
+figures).
+
+Every attendee signed on screen and has a distinct grayscale JPEG print rendition, as signing makes them.
+Runs against a throw-away SQLite database and media folder unless DATABASE_URL is set:
+`SECRET_KEY=bench .venv/bin/python bench/pdf_render.py [sizes...]`.
+
+Each render runs in a fresh child process so that its peak memory is its own: the figure is the largest
+resident set of that process and of its rendering workers.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neutrality.settings")
+BENCH_DB = Path("/tmp/netralitas-bench-pdf.sqlite3")
+BENCH_MEDIA = Path("/tmp/netralitas-bench-pdf-media")
+if "DATABASE_URL" not in os.environ:
+    os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DB}"
+os.environ.setdefault("MEDIA_ROOT", str(BENCH_MEDIA))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+# Static files straight from the source folders, as in tests: no collectstatic manifest needed.
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+SIZES = (100, 1000, 2000)
+DOCUMENTS = ("sheet", "pacts")
+
+
+def signature_jpeg(seed: int) -> bytes:
+    """The grayscale JPEG print rendition of a distinct scribble, made by the signing code itself."""
+    from pledges.signatures import signature_from_data_url
+    from tests.factories import signature_data_url
+
+    return signature_from_data_url(signature_data_url(seed)).print_jpeg
+
+
+def build_event(size: int):
+    """An event of `size` attendees spread over ten agencies, every one of them signed on screen."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from events.models import Attendee, random_code
+    from pledges.models import Pact
+    from tests.factories import AgencyFactory, EventFactory, WitnessFactory, nip
+
+    event = EventFactory(title=f"Apel Ikrar Netralitas ASN ({size} peserta)")
+    agencies = [AgencyFactory(name=f"Dinas Bench {size}-{n}", regency=event.regency) for n in range(10)]
+    attendees = Attendee.objects.bulk_create(
+        Attendee(
+            event=event,
+            full_name=f"Dr. Pegawai Nomor {n}, S.Sos., M.Si.",
+            identity_number=nip(n),
+            position="Kepala Seksi Pelayanan",
+            rank="Penata (III/c)",
+            agency=agencies[n % 10],
+            personal_code=random_code(8),
+        )
+        for n in range(size)
+    )
+    now = timezone.now()
+    pacts = []
+    for n, attendee in enumerate(attendees):
+        name = default_storage.save(
+            f"signatures/print/bench/{event.code}-{n}.jpg", ContentFile(signature_jpeg(n))
+        )
+        pacts.append(
+            Pact(
+                event=event,
+                attendee=attendee,
+                declaration=event.declaration,
+                agency=attendee.agency,
+                method=Pact.Method.DRAWN,
+                signed_at=now,
+                signer_name=attendee.full_name,
+                signer_identity_kind=attendee.identity_kind,
+                signer_identity_number=attendee.identity_number,
+                signer_position=attendee.position,
+                signer_rank=attendee.rank,
+                signer_agency=attendee.agency.name,
+                signature_print=name,
+                content_hash="0" * 64,
+            )
+        )
+    Pact.objects.bulk_create(pacts, batch_size=500)
+    WitnessFactory(event=event)
+    WitnessFactory(event=event, name="Drs. Saksi Kedua", role="menyaksikan", identity_number=nip(99999))
+    return event
+
+
+def render_in_this_process(document: str, event_pk: int, workers: int | None) -> dict:
+    from events.models import Event
+    from pledges.pdf import documents
+
+    event = Event.objects.get(pk=event_pk)
+    build = {
+        "sheet": lambda out: documents.sheet_pdf(event, out=out, signed=True, workers=workers),
+        "pacts": lambda out: documents.pacts_pdf(event, out=out, workers=workers),
+    }[document]
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "bench.pdf"
+        started = time.perf_counter()
+        report = build(out)
+        seconds = time.perf_counter() - started
+        size = out.stat().st_size
+    return {
+        "seconds": seconds,
+        "pages": report.pages,
+        "chunks": report.chunks,
+        "bytes": size,
+        "rss": report.peak_rss_kib,
+    }
+
+
+def measure(document: str, event_pk: int, workers: int | None = None) -> dict:
+    command = [sys.executable, __file__, "--render", document, str(event_pk), str(workers or 0)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True, env=os.environ)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(sizes):
+    from django.core.management import call_command
+
+    from pledges.pdf import engine
+
+    if os.environ["DATABASE_URL"] == f"sqlite:///{BENCH_DB}":
+        BENCH_DB.unlink(missing_ok=True)  # a fresh database each run
+    if os.environ["MEDIA_ROOT"] == str(BENCH_MEDIA):
+        shutil.rmtree(BENCH_MEDIA, ignore_errors=True)
+    call_command("migrate", verbosity=0)
+    print(f"cores available: {engine.cpu_count()}")
+    print(
+        f"{'signers':>8} {'document':<22} {'workers':>7} {'seconds':>8} {'pages':>6} {'MB':>6} {'peak RSS MB':>12}"
+    )
+    for size in sizes:
+        event = build_event(size)
+        runs = [("signed sheet", "sheet", None), ("all pacts", "pacts", None)]
+        if size == 1000:
+            runs.insert(1, ("signed sheet", "sheet", 1))
+        for label, document, workers in runs:
+            figures = measure(document, event.pk, workers)
+            print(
+                f"{size:>8} {label:<22} {figures['chunks'] if workers is None else 1:>7} {figures['seconds']:>8.2f}"
+                f" {figures['pages']:>6} {figures['bytes'] / 1e6:>6.1f} {figures['rss'] / 1024:>12.0f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--render"]:
+        document, event_pk, workers = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) or None
+        print(json.dumps(render_in_this_process(document, event_pk, workers)))
+    else:
+        main([int(size) for size in sys.argv[1:]] or SIZES)
