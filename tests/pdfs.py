@@ -33,22 +33,27 @@ def page_size_mm(path: Path, number: int = 0) -> tuple[int, int]:
     return round(float(box.width) / MM), round(float(box.height) / MM)
 
 
-def images(path: Path) -> list[Image.Image]:
-    """Distinct images in the document (pages of one render share a resource dictionary)."""
+def _images(path: Path) -> dict[int, tuple]:
+    """Distinct images in the document, by object number (pages of one render share their resources)."""
     found = {}
     for page in PdfReader(path).pages:
         for image in page.images:
-            found.setdefault(image.indirect_reference.idnum, image.image)
-    return list(found.values())
+            found.setdefault(image.indirect_reference.idnum, (image.indirect_reference.get_object(), image))
+    return found
 
 
 def image_count(path: Path) -> int:
-    """Signature images: every image but the QR codes, which are square."""
-    return sum(1 for image in images(path) if image.width != image.height)
+    """Signature images: the JPEG print renditions made at signing time (QR codes are PNGs)."""
+    return sum(1 for stream, _ in _images(path).values() if stream.get("/Filter") == "/DCTDecode")
 
 
 def qr_codes(path: Path) -> list[Image.Image]:
-    return [image for image in images(path) if image.width == image.height]
+    """The QR codes: the images drawn without smoothing (`image-rendering: pixelated`)."""
+    return [
+        image.image
+        for stream, image in _images(path).values()
+        if getattr(stream.get("/Interpolate"), "value", True) is False
+    ]
 
 
 def ink_pixels(path: Path, tmp_path: Path, *, page: int = 1) -> int:
