@@ -420,6 +420,7 @@ class AttendeeQuerySet(models.QuerySet):
         return self.annotate(
             signed_method=Subquery(pacts.values("method")[:1]),
             signed_at=Subquery(pacts.values("signed_at")[:1]),
+            signed_code=Subquery(pacts.values("code")[:1]),
         )
 
 

@@ -65,3 +65,9 @@ def test_staff_elsewhere_cannot_see_it_and_an_opd_head_cannot_withdraw(client, p
     assert client.post(url, {"reason": "x"}).status_code == 403
     pact.refresh_from_db()
     assert pact.status == Pact.Status.VALID
+
+
+def test_the_event_page_links_each_pact_to_its_withdrawal(client, staff_user, pact):
+    client.force_login(staff_user)
+    page = client.get(reverse("events:detail", args=[pact.event.pk]))
+    assert reverse("pledges:withdraw", args=[pact.code]) in page.text
