@@ -25,10 +25,10 @@ def _draw(page: Page, selector: str) -> None:
     left, top = box["x"] + 30, box["y"] + box["height"] / 2
     page.mouse.move(left, top)
     page.mouse.down()
-    for step in range(1, 40):
-        x = left + step * (box["width"] - 60) / 40
-        y = top + (35 if step % 8 < 4 else -35)
-        page.mouse.move(x, y, steps=3)
+    for step in range(1, 13):
+        x = left + step * (box["width"] - 60) / 12
+        y = top + (35 if step % 2 else -35)
+        page.mouse.move(x, y, steps=2)
     page.mouse.up()
 
 
@@ -48,6 +48,7 @@ def test_an_attendee_signs_at_the_kiosk_with_the_mouse(live_server, page: Page):
     page.keyboard.press("Enter")
     page.get_by_role("link", name="Rina Marlina").click()
 
+    expect(page.locator("form[data-signature-ready]")).to_be_attached()  # the pad is listening
     submit = page.locator("[data-signature-submit]")
     expect(submit).to_be_disabled()  # an empty pad cannot be sent
     _draw(page, "[data-signature-canvas]")

@@ -58,6 +58,7 @@
     });
     window.addEventListener("resize", resize);
     resize();
+    form.setAttribute("data-signature-ready", "");
   }
 
   document.querySelectorAll("form[data-signature-form]").forEach(setUp);
