@@ -140,3 +140,22 @@ def test_only_staff_in_scope_record_paper(client, event):
     head = OpdHeadFactory()
     client.force_login(head)
     assert client.get(reverse("pledges:paper", args=[event.pk])).status_code == 404
+
+
+def test_the_paper_page_costs_the_same_queries_with_more_sheets(
+    staff_client, event, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("pledges:paper", args=[event.pk])
+    _post(staff_client, event, [AttendeeFactory(event=event)])
+    AttendeeFactory(event=event)
+    with CaptureQueriesContext(connection) as few:
+        staff_client.get(url)
+    expected = len(few.captured_queries)  # read now: every request clears the connection's query log
+    for _sheet in range(3):
+        _post(staff_client, event, AttendeeFactory.create_batch(2, event=event))
+    AttendeeFactory.create_batch(5, event=event)
+    with django_assert_num_queries(expected):
+        staff_client.get(url)

@@ -88,6 +88,8 @@ def kiosk_sign(request, pk, attendee_pk):
     """One attendee reads the declaration and signs on the kiosk's screen."""
     event = access.get_kiosk_event(request.user, pk)
     attendee = access.get_kiosk_attendee(request.user, event, attendee_pk)
+    if request.method == "GET" and (refusal := _kiosk_refusal(event, attendee)):
+        return _refused(request, refusal, event=event)
     form = SignatureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,6 +107,15 @@ def kiosk_sign(request, pk, attendee_pk):
             return redirect("pledges:kiosk_done", pk=event.pk, code=pact.code)
     context = {"event": event, "attendee": attendee, "form": form, "kiosk": True}
     return render(request, "pledges/signing/kiosk_sign.html", context)
+
+
+def _kiosk_refusal(event: Event, attendee: Attendee):
+    """Say at once, before anyone draws, what pact_sign would refuse anyway."""
+    if not event.is_open:
+        return errors.EVENT_NOT_OPEN
+    if attendee.pacts.exists():
+        return errors.ALREADY_SIGNED
+    return None
 
 
 @login_required
