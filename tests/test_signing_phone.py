@@ -286,3 +286,17 @@ def test_walk_ins_are_refused_unless_allowed(client, event):
     )
     assert str(errors.NUMBER_UNKNOWN) in response.text
     assert client.get(reverse("pledges:sign_walk_in", args=[event.code])).status_code == 302
+
+
+def test_a_missing_csrf_token_is_refused_on_the_phone(event, attendee):
+    from django.test import Client
+
+    phone = Client(enforce_csrf_checks=True)
+    phone.get(reverse("pledges:sign", args=[event.code]))
+    response = phone.post(
+        reverse("pledges:sign", args=[event.code]),
+        {"identity_number": attendee.identity_number, "attendance_code": attendance_code(event)},
+    )
+    assert response.status_code == 403
+    assert IDENTITY_SESSION_KEY not in phone.session
+    assert Pact.objects.count() == 0
