@@ -132,6 +132,10 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# Lookups of a pact code per client address and minute on the public verification page: plenty for people,
+# useless for guessing among 31^10 codes.
+VERIFY_RATE_LIMIT = int(os.environ.get("VERIFY_RATE_LIMIT", "20"))
+
 # A drawn signature arrives as a data URL inside the form body: keep the body bound small.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

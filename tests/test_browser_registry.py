@@ -1,16 +1,12 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from events.models import Regency
-from events.services import regions_load
 from tests.factories import AgencyFactory, EventFactory, PactFactory, regency
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_visitor_filters_by_regency_opens_a_pact_and_verifies_its_code(live_server, page: Page):
-    if not Regency.objects.exists():  # an earlier transactional test flushed the migration's regions
-        regions_load()
     oku = PactFactory(attendee__full_name="Dr. Siti Aminah, S.Sos., M.Si.")
     PactFactory(attendee__full_name="Bambang Supriadi, S.K.M.", attendee__event=oku.event)
     bandung = regency("32.04")

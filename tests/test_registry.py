@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pledges.keyset import encode_cursor
+from pledges.services import pact_withdraw
 from pledges.views import registry as registry_views
 from tests.factories import (
     AgencyFactory,
@@ -55,12 +56,14 @@ def test_each_row_shows_the_public_details_and_links_to_the_pact(client):
     assert pact.get_absolute_url() in response.text
 
 
-def test_a_withdrawn_pact_leaves_the_registry(client):
+def test_a_withdrawn_pact_leaves_the_registry_and_shows_as_withdrawn(client, staff_user):
     pact = PactFactory()
     assert codes(client.get(URL)) == [pact.code]
-    pact.status, pact.withdrawn_at = pact.Status.WITHDRAWN, timezone.now()
-    pact.save()
+    pact_withdraw(pact=pact, user=staff_user, reason="Salah orang.")
     assert codes(client.get(URL)) == []
+    page = client.get(pact.get_absolute_url())
+    assert 'data-status="withdrawn"' in page.text
+    assert "Salah orang." not in page.text  # the reason is for the record, not for the public
 
 
 def test_it_filters_by_election_province_regency_agency_and_event(client):
