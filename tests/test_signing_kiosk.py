@@ -222,3 +222,12 @@ def test_an_opd_head_gets_only_the_kiosk_from_the_panel(event):
     assert reverse("pledges:kiosk", args=[event.pk]) in html
     assert reverse("pledges:projector", args=[event.pk]) not in html
     assert reverse("pledges:sign", args=[event.code]) not in html
+
+
+def test_a_request_without_an_address_still_signs(staff_client, event):
+    attendee = AttendeeFactory(event=event)
+    response = staff_client.post(
+        _sign_url(event, attendee), {"signature": signature_data_url()}, REMOTE_ADDR=""
+    )
+    assert response.status_code == 302
+    assert Pact.objects.get().ip_address is None
