@@ -156,8 +156,9 @@ def main(sizes):
         for label, document, workers in runs:
             figures = measure(document, event.pk, workers)
             print(
-                f"{size:>8} {label:<22} {figures['chunks'] if workers is None else 1:>7} {figures['seconds']:>8.2f}"
-                f" {figures['pages']:>6} {figures['bytes'] / 1e6:>6.1f} {figures['rss'] / 1024:>12.0f}",
+                f"{size:>8} {label:<14} {figures['chunks'] if workers is None else 1:>9} {figures['seconds']:>7.2f}"
+                f" {figures['cpu']:>6.2f} {figures['pages']:>6} {figures['bytes'] / 1e6:>5.1f}"
+                f" {figures['rss'] / 1024:>11.0f}",
                 flush=True,
             )
 

@@ -8,8 +8,10 @@ parent, before any rendering starts: a fixed number of queries whatever the numb
 
 import logging
 import math
+import os
 import resource
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,11 +55,31 @@ IDENTITY_LABELS = {
 
 @dataclass(frozen=True)
 class Report:
-    """What a render produced, and its cost (the benchmark prints it)."""
+    """What a render produced, and its cost (the benchmark prints it): the largest resident set of this
+    process and of its rendering workers, and the CPU time of all of them."""
 
     pages: int
     chunks: int
     peak_rss_kib: int
+    cpu_seconds: float
+
+
+class _Cost:
+    """Measures a document's cost: this process's CPU time plus what worker processes report."""
+
+    def __init__(self):
+        self.started = time.process_time()
+        self.results: list[engine.RenderResult] = []
+
+    def report(self, *, pages: int, chunks: int) -> Report:
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        workers = [result for result in self.results if result.pid != os.getpid()]
+        return Report(
+            pages=pages,
+            chunks=chunks,
+            peak_rss_kib=max([own] + [result.peak_rss_kib for result in workers]),
+            cpu_seconds=time.process_time() - self.started + sum(result.cpu_seconds for result in workers),
+        )
 
 
 def asset_roots() -> AssetRoots:
@@ -133,13 +155,10 @@ def _chunks(items: list, *, minimum: int, workers: int) -> list[list]:
     return [items[start : start + size] for start in range(0, len(items), size)] or [[]]
 
 
-def _own_peak() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 def _render_single(template: str, context: dict, out: Path) -> Report:
+    cost = _Cost()
     result = engine.render(_job(template, context, out, asset_roots()))
-    return Report(pages=result.pages, chunks=1, peak_rss_kib=_own_peak())
+    return cost.report(pages=result.pages, chunks=1)
 
 
 # --- The declaration -------------------------------------------------------------------------------------
@@ -303,6 +322,7 @@ def sheet_pdf(
     `agency` prints one agency only. Chunks of rows render in parallel; each starts on a new page with the
     table header, the first carries the heading, the last the witnesses.
     """
+    cost = _Cost()
     event = _load_event(event)
     rows_qs = (attendees if attendees is not None else Attendee.objects.all()).filter(event=event)
     if agency is not None:
@@ -326,7 +346,7 @@ def sheet_pdf(
             )
             for index, chunk in enumerate(chunks)
         ]
-        results = engine.render_all(jobs, workers=workers)
+        cost.results = results = engine.render_all(jobs, workers=workers)
         total = sum(result.pages for result in results)
         footers = engine.render(
             _job(
@@ -337,14 +357,7 @@ def sheet_pdf(
             )
         )
         pages = engine.merge([result.path for result in results], out, stamps=footers.path)
-    peak = max([_own_peak()] + [result.peak_rss_kib for result in results])
-    return Report(pages=pages, chunks=len(chunks), peak_rss_kib=peak)
-
-
-def _merge_rendered(jobs: list[engine.RenderJob], out: Path, *, workers: int, stamps=None) -> tuple[int, int]:
-    results = engine.render_all(jobs, workers=workers)
-    pages = engine.merge([result.path for result in results], out, stamps=stamps)
-    return pages, max([_own_peak()] + [result.peak_rss_kib for result in results])
+    return cost.report(pages=pages, chunks=len(chunks))
 
 
 # --- An event's pacts in one file --------------------------------------------------------------------------
@@ -359,6 +372,7 @@ def pacts_pdf(
     workers: int | None = None,
 ) -> Report:
     """Every valid declaration signed at an event (or by one agency's people), one after the other."""
+    cost = _Cost()
     event = _load_event(event)
     pacts = Pact.objects.filter(event=event, status=Pact.Status.VALID).select_related("declaration")
     if attendees is not None:
@@ -382,8 +396,9 @@ def pacts_pdf(
             )
             for i, chunk in enumerate(chunks)
         ]
-        pages, peak = _merge_rendered(jobs, out, workers=workers)
-    return Report(pages=pages, chunks=len(chunks), peak_rss_kib=peak)
+        cost.results = engine.render_all(jobs, workers=workers)
+        pages = engine.merge([result.path for result in cost.results], out)
+    return cost.report(pages=pages, chunks=len(chunks))
 
 
 # --- The QR poster -----------------------------------------------------------------------------------------

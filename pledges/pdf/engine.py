@@ -7,6 +7,7 @@ parent already built from the database.
 import multiprocessing
 import os
 import resource
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,8 @@ class RenderResult:
     path: Path
     pages: int
     peak_rss_kib: int
+    cpu_seconds: float
+    pid: int
 
 
 def stylesheet(roots: AssetRoots, url: str) -> CSS:
@@ -53,6 +56,7 @@ def stylesheet(roots: AssetRoots, url: str) -> CSS:
 
 def render(job: RenderJob) -> RenderResult:
     """Lay out one document and write it; images are read and decoded once per document (`cache`)."""
+    started = time.process_time()
     fetcher = AssetFetcher(job.roots)
     document = HTML(string=job.html, base_url=job.roots.base_url, url_fetcher=fetcher).render(
         font_config=FONT_CONFIG,
@@ -60,7 +64,13 @@ def render(job: RenderJob) -> RenderResult:
         cache={},
     )
     document.write_pdf(job.out_path)
-    return RenderResult(job.out_path, len(document.pages), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return RenderResult(
+        path=job.out_path,
+        pages=len(document.pages),
+        peak_rss_kib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        cpu_seconds=time.process_time() - started,
+        pid=os.getpid(),
+    )
 
 
 def cpu_count() -> int:
