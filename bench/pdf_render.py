@@ -121,6 +121,7 @@ def render_in_this_process(document: str, event_pk: int, workers: int | None) ->
         size = out.stat().st_size
     return {
         "seconds": seconds,
+        "cpu": report.cpu_seconds,
         "pages": report.pages,
         "chunks": report.chunks,
         "bytes": size,
@@ -144,9 +145,10 @@ def main(sizes):
     if os.environ["MEDIA_ROOT"] == str(BENCH_MEDIA):
         shutil.rmtree(BENCH_MEDIA, ignore_errors=True)
     call_command("migrate", verbosity=0)
-    print(f"cores available: {engine.cpu_count()}")
+    print(f"cores available: {engine.cpu_count()}, load average at start: {os.getloadavg()[0]:.1f}")
     print(
-        f"{'signers':>8} {'document':<22} {'workers':>7} {'seconds':>8} {'pages':>6} {'MB':>6} {'peak RSS MB':>12}"
+        f"{'signers':>8} {'document':<14} {'processes':>9} {'wall s':>7} {'CPU s':>6} {'pages':>6} {'MB':>5}"
+        f" {'peak RSS MB':>11}"
     )
     for size in sizes:
         event = build_event(size)

@@ -36,13 +36,13 @@ def test_it_puts_every_valid_declaration_on_its_own_page(tmp_path):
 
 
 def test_chunks_rendered_in_parallel_are_merged_in_order(tmp_path, monkeypatch):
-    monkeypatch.setattr(documents, "PACTS_CHUNK_MIN", 2)
+    monkeypatch.setattr(documents, "PACTS_CHUNK", (1, 2))  # at most two declarations a chunk
     event = EventFactory()
     agency = AgencyFactory()
     for letter in "ECADB":
         PactFactory(attendee__event=event, attendee__agency=agency, attendee__full_name=f"{letter}. Peserta")
     out, report = render(event, tmp_path, workers=2)
-    assert report.chunks == 2
+    assert report.chunks == 3
     names = [text.split("Nama : ")[1].split("\n")[0] for text in pdfs.pages_text(out)]
     assert names == ["A. Peserta", "B. Peserta", "C. Peserta", "D. Peserta", "E. Peserta"]
 

@@ -39,9 +39,11 @@ PAGE_SIZES = {Event.PaperSize.A4: ("210mm", "297mm"), Event.PaperSize.F4: ("215m
 # Media folders documents draw from; scanned paper sheets and anything else stay unreadable to a render.
 MEDIA_FOLDERS = ("signatures/", "witnesses/")
 
-# Below these sizes one process is quicker than starting workers and merging.
-SHEET_CHUNK_MIN_ROWS = 100
-PACTS_CHUNK_MIN = 50
+# Below the minimum one process is quicker than starting workers and merging. The maximum bounds a worker's
+# memory (WeasyPrint holds a whole chunk's layout: some 250 MB for 1,000 sheet rows or 500 declarations);
+# every chunk boundary costs the sheet a part-filled page, so its chunks stay large.
+SHEET_CHUNK_ROWS = (100, 1000)
+PACTS_CHUNK = (50, 100)
 
 INVALID_OPTIONS = _("Pilihan dokumen tidak dikenal; pilih instansi dari daftar kegiatan ini.")
 
@@ -149,8 +151,10 @@ def _job(template: str, context: dict, out: Path, roots: AssetRoots) -> engine.R
     )
 
 
-def _chunks(items: list, *, minimum: int, workers: int) -> list[list]:
-    count = max(1, min(workers, math.ceil(len(items) / minimum)))
+def _chunks(items: list, *, sizes: tuple[int, int], workers: int) -> list[list]:
+    """One chunk per worker when there is enough for each, more when a chunk would exceed the maximum."""
+    minimum, maximum = sizes
+    count = max(1, min(workers, math.ceil(len(items) / minimum)), math.ceil(len(items) / maximum))
     size = math.ceil(len(items) / count) if items else 1
     return [items[start : start + size] for start in range(0, len(items), size)] or [[]]
 
@@ -333,7 +337,7 @@ def sheet_pdf(
         for witness in event.witnesses.all()
     ]
     workers = workers or engine.cpu_count()
-    chunks = _chunks(rows, minimum=SHEET_CHUNK_MIN_ROWS, workers=workers)
+    chunks = _chunks(rows, sizes=SHEET_CHUNK_ROWS, workers=workers)
     roots = asset_roots()
     base = {**_page_context(event), "signed": signed, "agency": agency, "witnesses": witnesses}
     with tempfile.TemporaryDirectory(prefix="netralitas-sheet-") as folder:
@@ -384,7 +388,7 @@ def pacts_pdf(
         for pact in pacts.order_by("signer_agency", "signer_name", "pk")
     ]
     workers = workers or engine.cpu_count()
-    chunks = _chunks(copies, minimum=PACTS_CHUNK_MIN, workers=workers)
+    chunks = _chunks(copies, sizes=PACTS_CHUNK, workers=workers)
     roots = asset_roots()
     with tempfile.TemporaryDirectory(prefix="netralitas-pacts-") as folder:
         jobs = [

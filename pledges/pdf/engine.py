@@ -87,11 +87,14 @@ def render_all(jobs: list[RenderJob], *, workers: int | None = None) -> list[Ren
     limits. Workers come from a fork server that preloaded this module, so each starts in milliseconds.
     """
     workers = min(workers or cpu_count(), len(jobs))
-    if workers <= 1:
-        return [render(job) for job in jobs]
+    if workers <= 1 and len(jobs) == 1:
+        return [render(jobs[0])]
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_worker) as pool:
+    # A fresh process per chunk: the memory a layout took goes back to the system when the chunk is done.
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_limit_worker, max_tasks_per_child=1
+    ) as pool:
         return list(pool.map(render, jobs))
 
 
