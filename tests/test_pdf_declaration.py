@@ -128,3 +128,9 @@ def test_it_uses_the_events_paper_size(tmp_path):
 def test_the_rendered_page_is_not_blank(pact, tmp_path):
     out, _ = render(pact, tmp_path)
     assert pdfs.ink_pixels(out, tmp_path) > 2000
+
+
+def test_a_code_full_of_kerning_pairs_prints_letter_for_letter(tmp_path):
+    pact = PactFactory(code="WAVAYTAVAW")
+    out, _ = render(pact, tmp_path)
+    assert "Kode verifikasi: WAVAYTAVAW" in pdfs.text(out)

@@ -27,7 +27,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Agency, Attendee, Event
-from pledges.models import Pact
+from pledges.models import Declaration, Pact
 from pledges.pdf import engine
 from pledges.pdf.fetcher import AssetRoots
 from pledges.qr import absolute_url, event_sign_url
@@ -40,7 +40,7 @@ PAGE_SIZES = {Event.PaperSize.A4: ("210mm", "297mm"), Event.PaperSize.F4: ("215m
 MEDIA_FOLDERS = ("signatures/", "witnesses/")
 
 # Below the minimum one process is quicker than starting workers and merging. The maximum bounds a worker's
-# memory (WeasyPrint holds a whole chunk's layout: some 250 MB for 1,000 sheet rows or 500 declarations);
+# memory (WeasyPrint holds a whole chunk's layout: some 270 MB for 1,000 sheet rows, 500 MB for 500 declarations);
 # every chunk boundary costs the sheet a part-filled page, so its chunks stay large.
 SHEET_CHUNK_ROWS = (100, 1000)
 PACTS_CHUNK = (50, 100)
@@ -58,29 +58,36 @@ IDENTITY_LABELS = {
 @dataclass(frozen=True)
 class Report:
     """What a render produced, and its cost (the benchmark prints it): the largest resident set of this
-    process and of its rendering workers, and the CPU time of all of them."""
+    process and of its rendering workers, the CPU time of all of them, and the CPU time on the longest path
+    (this process plus its busiest worker: the wall time when every worker has a core of its own)."""
 
     pages: int
     chunks: int
     peak_rss_kib: int
     cpu_seconds: float
+    longest_path_cpu_seconds: float
 
 
 class _Cost:
     """Measures a document's cost: this process's CPU time plus what worker processes report."""
 
-    def __init__(self):
+    def __init__(self, workers: int = 1):
         self.started = time.process_time()
+        self.workers = workers
         self.results: list[engine.RenderResult] = []
 
     def report(self, *, pages: int, chunks: int) -> Report:
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        workers = [result for result in self.results if result.pid != os.getpid()]
+        here = time.process_time() - self.started
+        chunk_cpu = [result.cpu_seconds for result in self.results if result.pid != os.getpid()]
+        # Chunks share the worker slots: the longest path is the longest chunk or an even share, whichever is more.
+        slots = max(1, min(self.workers, len(chunk_cpu)))
         return Report(
             pages=pages,
             chunks=chunks,
-            peak_rss_kib=max([own] + [result.peak_rss_kib for result in workers]),
-            cpu_seconds=time.process_time() - self.started + sum(result.cpu_seconds for result in workers),
+            peak_rss_kib=max([own] + [result.peak_rss_kib for result in self.results]),
+            cpu_seconds=here + sum(chunk_cpu),
+            longest_path_cpu_seconds=here + max(max(chunk_cpu, default=0), sum(chunk_cpu) / slots),
         )
 
 
@@ -173,7 +180,7 @@ class DeclarationCopy:
     """One printed declaration: the signer as they signed (or as invited, for a blank copy)."""
 
     event: Event
-    declaration: object
+    declaration: Declaration
     name: str
     identity_label: str
     identity_number: str
@@ -326,7 +333,8 @@ def sheet_pdf(
     `agency` prints one agency only. Chunks of rows render in parallel; each starts on a new page with the
     table header, the first carries the heading, the last the witnesses.
     """
-    cost = _Cost()
+    workers = workers or engine.cpu_count()
+    cost = _Cost(workers)
     event = _load_event(event)
     rows_qs = (attendees if attendees is not None else Attendee.objects.all()).filter(event=event)
     if agency is not None:
@@ -336,7 +344,6 @@ def sheet_pdf(
         {"witness": witness, "signature_url": _image_url(witness.signature) if signed else None}
         for witness in event.witnesses.all()
     ]
-    workers = workers or engine.cpu_count()
     chunks = _chunks(rows, sizes=SHEET_CHUNK_ROWS, workers=workers)
     roots = asset_roots()
     base = {**_page_context(event), "signed": signed, "agency": agency, "witnesses": witnesses}
@@ -376,7 +383,8 @@ def pacts_pdf(
     workers: int | None = None,
 ) -> Report:
     """Every valid declaration signed at an event (or by one agency's people), one after the other."""
-    cost = _Cost()
+    workers = workers or engine.cpu_count()
+    cost = _Cost(workers)
     event = _load_event(event)
     pacts = Pact.objects.filter(event=event, status=Pact.Status.VALID).select_related("declaration")
     if attendees is not None:
@@ -387,7 +395,6 @@ def pacts_pdf(
         _copy_of_pact(pact, event, public=False)
         for pact in pacts.order_by("signer_agency", "signer_name", "pk")
     ]
-    workers = workers or engine.cpu_count()
     chunks = _chunks(copies, sizes=PACTS_CHUNK, workers=workers)
     roots = asset_roots()
     with tempfile.TemporaryDirectory(prefix="netralitas-pacts-") as folder:
