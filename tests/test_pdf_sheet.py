@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from events.models import Witness
@@ -147,3 +149,15 @@ def test_the_sheet_is_not_blank(tmp_path):
     event = EventFactory()
     PactFactory.create_batch(3, with_signature=True, attendee__event=event)
     assert pdfs.ink_pixels(render(event, tmp_path, signed=True)[0], tmp_path) > 5000
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(tmp_path, django_assert_max_num_queries):
+    small, large = EventFactory(), EventFactory()
+    PactFactory.create_batch(2, with_signature=True, attendee__event=small)
+    PactFactory.create_batch(12, with_signature=True, attendee__event=large)
+    with CaptureQueriesContext(connection) as few:
+        render(small, tmp_path, signed=True)
+    with django_assert_max_num_queries(len(few)):
+        render(large, tmp_path, signed=True)
+    with django_assert_max_num_queries(len(few)):
+        documents.pacts_pdf(large, out=tmp_path / "pakta.pdf")
