@@ -42,6 +42,10 @@ def _images(path: Path) -> dict[int, tuple]:
     return found
 
 
+def all_images(path: Path) -> list[Image.Image]:
+    return [image.image for _, image in _images(path).values()]
+
+
 def image_count(path: Path) -> int:
     """Signature images: the JPEG print renditions made at signing time (QR codes are PNGs)."""
     return sum(1 for stream, _ in _images(path).values() if stream.get("/Filter") == "/DCTDecode")

@@ -3,14 +3,23 @@
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from events.models import Witness
 from pledges.pdf import documents
+from pledges.signatures import signature_from_data_url
 from tests import pdfs
-from tests.factories import AgencyFactory, AttendeeFactory, EventFactory, PactFactory, WitnessFactory
+from tests.factories import (
+    AgencyFactory,
+    AttendeeFactory,
+    EventFactory,
+    PactFactory,
+    WitnessFactory,
+    signature_data_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +170,12 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(tmp_path, django_asse
         render(large, tmp_path, signed=True)
     with django_assert_max_num_queries(len(few)):
         documents.pacts_pdf(large, out=tmp_path / "pakta.pdf")
+
+
+def test_the_signed_sheet_draws_the_witnesses_signatures(tmp_path):
+    event = EventFactory()
+    AttendeeFactory(event=event)
+    witness = WitnessFactory(event=event)
+    witness.signature.save("saksi.png", ContentFile(signature_from_data_url(signature_data_url(7)).png))
+    assert len(pdfs.all_images(render(event, tmp_path, signed=True)[0])) == 1
+    assert pdfs.all_images(render(event, tmp_path, signed=False)[0]) == []
