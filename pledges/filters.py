@@ -62,9 +62,7 @@ def _agencies(request):
 
 def _events(request):
     """Public events of the chosen election and region (a province-level event counts for its regencies)."""
-    events = (
-        Event.objects.filter(is_public=True).exclude(status=Event.Status.DRAFT).select_related("election")
-    )
+    events = Event.objects.filter(is_public=True).exclude(status=Event.Status.DRAFT)
     if request is None:
         return events
     if election := request.GET.get("election"):
