@@ -8,6 +8,10 @@ import time
 from django.core.cache import cache
 
 
+def _clock() -> float:
+    return time.time()
+
+
 def client_ip(request) -> str:
     """The address the connection came from.
 
@@ -19,7 +23,7 @@ def client_ip(request) -> str:
 
 def throttle_hit(*, scope: str, key: str, limit: int, window: int = 60) -> bool:
     """Count one attempt; False once ``limit`` attempts were made in the current window."""
-    bucket = int(time.time() // window)
+    bucket = int(_clock() // window)
     cache_key = f"throttle:{scope}:{key}:{bucket}"
     cache.add(cache_key, 0, timeout=window + 1)
     try:

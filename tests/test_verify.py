@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from pledges import throttle
 from pledges.filters import VERIFY_CODE_SHAPE
 from tests.factories import EventFactory, PactFactory
 
@@ -89,8 +90,9 @@ def test_the_full_number_never_shows(client):
     assert pact.masked_identity_number in response.text
 
 
-def test_guessing_is_rate_limited_per_client_address(client, settings):
+def test_guessing_is_rate_limited_per_client_address(client, settings, monkeypatch):
     settings.VERIFY_RATE_LIMIT = 3
+    monkeypatch.setattr(throttle, "_clock", lambda: 1_800_000_030.0)  # not across a minute's boundary
     for _ in range(3):
         assert verify(client, "2345678923").status_code == 200
     response = verify(client, "2345678923")
@@ -99,3 +101,13 @@ def test_guessing_is_rate_limited_per_client_address(client, settings):
     assert client.get(reverse("pledges:verify_code", args=["2345678923"])).status_code == 429
     other = client.get(reverse("pledges:verify"), {"code": "2345678923"}, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
+
+
+def test_the_count_starts_again_in_the_next_minute(client, settings, monkeypatch):
+    settings.VERIFY_RATE_LIMIT = 1
+    now = [1_800_000_030.0]
+    monkeypatch.setattr(throttle, "_clock", lambda: now[0])
+    assert verify(client, "2345678923").status_code == 200
+    assert verify(client, "2345678923").status_code == 429
+    now[0] += 60
+    assert verify(client, "2345678923").status_code == 200
