@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import access
 from events.models import Agency, Attendee, Event
+from events.services import EVENT_FIELDS
 from events.validators import normalize_number
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -14,21 +15,7 @@ DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%
 class EventForm(forms.ModelForm):
     class Meta:
         model = Event
-        fields = [
-            "title",
-            "kind",
-            "election",
-            "province",
-            "regency",
-            "venue",
-            "starts_at",
-            "ends_at",
-            "organiser",
-            "declaration",
-            "is_public",
-            "allow_walk_ins",
-            "paper_size",
-        ]
+        fields = list(EVENT_FIELDS)
         widgets = {"starts_at": DATETIME_INPUT, "ends_at": DATETIME_INPUT}
 
     def __init__(self, *args, user, **kwargs):

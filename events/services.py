@@ -51,9 +51,9 @@ INVITATION_HAS_ATTENDEES = _(
     "Instansi ini masih memiliki peserta pada kegiatan ini; hapus pesertanya dahulu."
 )
 ATTENDEE_HAS_PACT = _("Peserta yang sudah menandatangani tidak dapat dihapus.")
-EVENT_FIELDS = (
-    "kind",
+EVENT_FIELDS = (  # also the order of the event form's fields
     "title",
+    "kind",
     "election",
     "province",
     "regency",

@@ -34,6 +34,16 @@ def _test_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached figures and rate-limit counters must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _regions_after_flush(request):
     """Transactional tests flush every table, the data migration's regions too: put them back first."""
     marker = request.node.get_closest_marker("django_db")

@@ -11,6 +11,16 @@ def test_home_says_what_the_site_is_for(client):
     assert 'lang="id"' in response.text
 
 
+def test_home_counts_the_pacts_in_the_registry(client):
+    from tests.factories import PactFactory
+
+    PactFactory()
+    PactFactory(withdrawn=True)
+    PactFactory(attendee__event__is_public=False)
+    response = client.get(reverse("home"))
+    assert "1 pakta sah tercatat" in response.text
+
+
 def test_home_stays_indonesian_for_an_english_browser(client):
     response = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"})
     assert 'lang="id"' in response.text
