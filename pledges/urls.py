@@ -18,6 +18,11 @@ urlpatterns = [
     path("pakta/<str:code>/unduh.pdf", documents.pact_pdf, name="pact_pdf"),
     path("staf/kegiatan/<int:pk>/lembar-tanda-tangan.pdf", documents.event_sheet, name="event_sheet"),
     path("staf/kegiatan/<int:pk>/pakta.pdf", documents.event_pacts_pdf, name="event_pacts_pdf"),
+    path(
+        "staf/kegiatan/<int:pk>/pakta-kosong.pdf",
+        documents.event_blank_declarations,
+        name="event_blank_declarations",
+    ),
     path("staf/kegiatan/<int:pk>/poster.pdf", documents.event_poster, name="event_poster"),
     path("tanda-terima/<str:code>/pakta.pdf", documents.receipt_pdf, name="receipt_pdf"),
     path("verifikasi/", registry.verify, name="verify"),

@@ -129,6 +129,14 @@ class TestEventDocuments:
         path = saved(client.get(reverse("pledges:event_pacts_pdf", args=[event.pk])), tmp_path)
         assert len(pdfs.pages_text(path)) == 2
 
+    def test_staff_download_blank_declarations_to_sign_with_a_meterai(
+        self, client, staff_user, event, tmp_path
+    ):
+        client.force_login(staff_user)
+        path = saved(client.get(reverse("pledges:event_blank_declarations", args=[event.pk])), tmp_path)
+        pages = pdfs.pages_text(path)
+        assert len(pages) == 2 and all("Meterai" in page for page in pages)
+
     def test_an_opd_head_gets_only_their_own_agencys_people(self, client, event, tmp_path):
         health = event.invited_agencies.get(name="Dinas Kesehatan")
         client.force_login(OpdHeadFactory(membership__agency=health))
@@ -139,7 +147,7 @@ class TestEventDocuments:
 
     def test_outsiders_get_not_found(self, client, event):
         client.force_login(BawasluStaffFactory(membership__regency=regency("16.02")))
-        for name in ("pledges:event_sheet", "pledges:event_pacts_pdf"):
+        for name in ("pledges:event_sheet", "pledges:event_pacts_pdf", "pledges:event_blank_declarations"):
             assert client.get(reverse(name, args=[event.pk])).status_code == 404
 
     def test_anonymous_visitors_are_sent_to_log_in(self, client, event):
@@ -149,7 +157,7 @@ class TestEventDocuments:
     def test_the_event_page_links_the_documents(self, client, staff_user, event):
         client.force_login(staff_user)
         page = client.get(event.get_absolute_url()).content.decode()
-        for name in ("pledges:event_sheet", "pledges:event_pacts_pdf"):
+        for name in ("pledges:event_sheet", "pledges:event_pacts_pdf", "pledges:event_blank_declarations"):
             assert reverse(name, args=[event.pk]) in page
         assert "Dinas Kesehatan" in page
 

@@ -89,14 +89,16 @@ def test_a_paper_pact_says_so_instead_of_an_image(tmp_path):
     assert pdfs.image_count(out) == 0
 
 
-def test_a_blank_declaration_has_a_meterai_box_and_no_verification_code(tmp_path):
-    attendee = AttendeeFactory(full_name="Ir. Bambang Suryadi, M.T.")
+def test_blank_declarations_have_a_meterai_box_and_no_verification_code(tmp_path):
+    event = EventFactory()
+    AttendeeFactory(event=event, full_name="Ir. Bambang Suryadi, M.T.")
+    AttendeeFactory(event=event, full_name="Hj. Nurhayati, S.Pd.I.")
     out = tmp_path / "blanko.pdf"
-    documents.blank_declaration_pdf(attendee, out=out)
-    text = pdfs.text(out)
-    assert "Ir. Bambang Suryadi, M.T." in text
-    assert "Meterai" in text
-    assert "Kode verifikasi" not in text
+    report = documents.blank_declarations_pdf(event, out=out)
+    pages = pdfs.pages_text(out)
+    assert report.pages == len(pages) == 2
+    assert any("Ir. Bambang Suryadi, M.T." in page for page in pages)
+    assert all("Meterai" in page and "Kode verifikasi" not in page for page in pages)
     assert pdfs.links(out) == []
 
 

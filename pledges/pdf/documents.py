@@ -45,6 +45,8 @@ MEDIA_FOLDERS = ("signatures/", "witnesses/")
 SHEET_CHUNK_ROWS = (100, 1000)
 PACTS_CHUNK = (50, 100)
 
+NO_PACTS = _("Belum ada pakta yang ditandatangani.")
+NO_ATTENDEES = _("Belum ada peserta.")
 INVALID_OPTIONS = _("Pilihan dokumen tidak dikenal; pilih instansi dari daftar kegiatan ini.")
 
 IDENTITY_LABELS = {
@@ -256,14 +258,6 @@ def declaration_pdf(pact: Pact, *, out: Path, public: bool = False) -> Report:
     return _render_single("pdf/declarations.html", {**_page_context(event), "copies": [copy]}, out)
 
 
-def blank_declaration_pdf(attendee: Attendee, *, out: Path) -> Report:
-    """An attendee's declaration to sign by hand: an empty signature space and a place for the meterai."""
-    event = _load_event(attendee.event)
-    attendee = Attendee.objects.select_related("agency").get(pk=attendee.pk)
-    copy = _copy_of_attendee(attendee, event)
-    return _render_single("pdf/declarations.html", {**_page_context(event), "copies": [copy]}, out)
-
-
 # --- The signature sheet ---------------------------------------------------------------------------------
 
 
@@ -374,6 +368,27 @@ def sheet_pdf(
 # --- An event's pacts in one file --------------------------------------------------------------------------
 
 
+def _declarations_file(
+    event: Event, copies: list[DeclarationCopy], out: Path, cost: "_Cost", empty: str
+) -> Report:
+    """Declarations one per page, cut into chunks rendered by the workers and merged in order."""
+    chunks = _chunks(copies, sizes=PACTS_CHUNK, workers=cost.workers)
+    roots = asset_roots()
+    with tempfile.TemporaryDirectory(prefix="netralitas-pacts-") as folder:
+        jobs = [
+            _job(
+                "pdf/declarations.html",
+                {**_page_context(event), "copies": chunk, "empty": empty},
+                Path(folder) / f"{i:03d}.pdf",
+                roots,
+            )
+            for i, chunk in enumerate(chunks)
+        ]
+        cost.results = engine.render_all(jobs, workers=cost.workers)
+        pages = engine.merge([result.path for result in cost.results], out)
+    return cost.report(pages=pages, chunks=len(chunks))
+
+
 def pacts_pdf(
     event: Event,
     *,
@@ -383,8 +398,7 @@ def pacts_pdf(
     workers: int | None = None,
 ) -> Report:
     """Every valid declaration signed at an event (or by one agency's people), one after the other."""
-    workers = workers or engine.cpu_count()
-    cost = _Cost(workers)
+    cost = _Cost(workers or engine.cpu_count())
     event = _load_event(event)
     pacts = Pact.objects.filter(event=event, status=Pact.Status.VALID).select_related("declaration")
     if attendees is not None:
@@ -395,21 +409,29 @@ def pacts_pdf(
         _copy_of_pact(pact, event, public=False)
         for pact in pacts.order_by("signer_agency", "signer_name", "pk")
     ]
-    chunks = _chunks(copies, sizes=PACTS_CHUNK, workers=workers)
-    roots = asset_roots()
-    with tempfile.TemporaryDirectory(prefix="netralitas-pacts-") as folder:
-        jobs = [
-            _job(
-                "pdf/declarations.html",
-                {**_page_context(event), "copies": chunk},
-                Path(folder) / f"{i:03d}.pdf",
-                roots,
-            )
-            for i, chunk in enumerate(chunks)
-        ]
-        cost.results = engine.render_all(jobs, workers=workers)
-        pages = engine.merge([result.path for result in cost.results], out)
-    return cost.report(pages=pages, chunks=len(chunks))
+    return _declarations_file(event, copies, out, cost, NO_PACTS)
+
+
+def blank_declarations_pdf(
+    event: Event,
+    *,
+    out: Path,
+    agency: Agency | None = None,
+    attendees: QuerySet[Attendee] | None = None,
+    workers: int | None = None,
+) -> Report:
+    """Every attendee's declaration to sign by hand before the event: an empty signature space and a place
+    for the meterai, no verification code (there is no pact yet)."""
+    cost = _Cost(workers or engine.cpu_count())
+    event = _load_event(event)
+    rows = (attendees if attendees is not None else Attendee.objects.all()).filter(event=event)
+    if agency is not None:
+        rows = rows.filter(agency=agency)
+    copies = [
+        _copy_of_attendee(attendee, event)
+        for attendee in rows.select_related("agency").order_by("agency__name", "full_name", "pk")
+    ]
+    return _declarations_file(event, copies, out, cost, NO_ATTENDEES)
 
 
 # --- The QR poster -----------------------------------------------------------------------------------------

@@ -98,10 +98,7 @@ def event_sheet(request, pk):
     )
 
 
-@login_required
-@require_GET
-def event_pacts_pdf(request, pk):
-    """Every signed declaration of the event (or of one agency) in one file."""
+def _declarations_download(request, pk, build, kind: str):
     event = access.get_event_for_user(request.user, pk)
     form = EventDocumentForm(request.GET, event=event)
     if not form.is_valid():
@@ -110,9 +107,22 @@ def event_pacts_pdf(request, pk):
     agency = form.cleaned_data["agency"]
     attendees = Attendee.objects.visible_to(request.user)
     return pdf_response(
-        lambda out: documents.pacts_pdf(event, out=out, agency=agency, attendees=attendees),
-        _filename("pakta", event, agency),
+        lambda out: build(event, out=out, agency=agency, attendees=attendees), _filename(kind, event, agency)
     )
+
+
+@login_required
+@require_GET
+def event_pacts_pdf(request, pk):
+    """Every signed declaration of the event (or of one agency) in one file."""
+    return _declarations_download(request, pk, documents.pacts_pdf, "pakta")
+
+
+@login_required
+@require_GET
+def event_blank_declarations(request, pk):
+    """Every attendee's declaration to sign by hand with a meterai, before the event."""
+    return _declarations_download(request, pk, documents.blank_declarations_pdf, "pakta-kosong")
 
 
 @login_required
