@@ -115,7 +115,7 @@ def merge(paths: list[Path], out_path: Path, *, stamps: Path | None = None) -> i
             raise ValueError(f"{len(overlay.pages)} footers for {len(writer.pages)} pages")
         for page, stamp in zip(writer.pages, overlay.pages, strict=True):
             page.merge_page(stamp)
-    writer.compress_identical_objects(remove_identicals=True, remove_orphans=True)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     with open(out_path, "wb") as target:
         writer.write(target)
     return len(writer.pages)
