@@ -34,3 +34,12 @@ def test_settings_read_the_database_url():
     assert result.stdout.strip() == "django.db.backends.postgresql"
     result = import_settings(SECRET_KEY="x", DATABASE_URL="")
     assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+def test_manage_py_runs_in_development_mode_without_a_secret_key():
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "development mode" in result.stderr
