@@ -66,6 +66,19 @@ def staff_user(db):
 
 
 @pytest.fixture
+def staff(client, staff_user):
+    """A Bawaslu staff member, logged in on the test client."""
+    client.force_login(staff_user)
+    return staff_user
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
 def admin_user(db):
     from tests.factories import UserFactory
 

@@ -8,7 +8,6 @@ from events.models import Attendee, Event
 from tests.factories import (
     AgencyFactory,
     AttendeeFactory,
-    BawasluStaffFactory,
     EventFactory,
     InvitationFactory,
     OpdHeadFactory,
@@ -19,13 +18,6 @@ pytestmark = pytest.mark.django_db
 
 NIP = "198503122010012001"
 PPPK = "199002252024211013"
-
-
-@pytest.fixture
-def staff(client):
-    user = BawasluStaffFactory()
-    client.force_login(user)
-    return user
 
 
 def person(agency, **overrides):

@@ -6,16 +6,9 @@ from django.urls import reverse
 from events.models import Event
 from pledges import services
 from pledges.models import Declaration
-from tests.factories import BawasluStaffFactory, DeclarationFactory, EventFactory, PactFactory, regency
+from tests.factories import DeclarationFactory, EventFactory, PactFactory, regency
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client):
-    user = BawasluStaffFactory()
-    client.force_login(user)
-    return user
 
 
 def form_data(**overrides):

@@ -24,13 +24,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(client):
-    user = BawasluStaffFactory()
-    client.force_login(user)
-    return user
-
-
 def event_form_data(**overrides):
     organiser = AgencyFactory(kind=Agency.Kind.BAWASLU)
     data = {

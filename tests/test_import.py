@@ -8,19 +8,12 @@ from openpyxl import Workbook
 
 from events import imports
 from events.models import Agency, Attendee, Event
-from tests.factories import AgencyFactory, AttendeeFactory, BawasluStaffFactory, EventFactory, nip
+from tests.factories import AgencyFactory, AttendeeFactory, EventFactory, nip
 
 pytestmark = pytest.mark.django_db
 
 PNS = "198503122010012001"
 PPPK = "199002252024211013"
-
-
-@pytest.fixture
-def staff(client):
-    user = BawasluStaffFactory()
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

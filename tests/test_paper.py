@@ -29,12 +29,6 @@ def event():
     return EventFactory(status=Event.Status.CLOSED)
 
 
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def _post(client, event, attendees, name="lembar.pdf", content=PDF, note=""):
     return client.post(
         reverse("pledges:paper", args=[event.pk]),

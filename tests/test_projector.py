@@ -10,12 +10,6 @@ from tests.factories import AttendeeFactory, EventFactory, OpdHeadFactory, PactF
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def test_the_projector_shows_the_declaration_the_qr_and_the_code(staff_client):
     event = EventFactory()
     AttendeeFactory.create_batch(3, event=event)

@@ -28,12 +28,6 @@ def event():
     return EventFactory()
 
 
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def _sign_url(event, attendee):
     return reverse("pledges:kiosk_sign", args=[event.pk, attendee.pk])
 

@@ -15,12 +15,6 @@ from tests.factories import EventFactory, OpdHeadFactory, WitnessFactory, signat
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def test_staff_add_a_witness(staff_client):
     event = EventFactory()
     response = staff_client.post(
