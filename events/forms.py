@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import access
 from events.models import Agency, Attendee, Event
-from events.services import EVENT_FIELDS
+from events.services import ATTENDEE_FIELDS, EVENT_FIELDS
 from events.validators import normalize_number
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -83,16 +83,7 @@ class IdentityNumberField(forms.CharField):
 class AttendeeForm(forms.ModelForm):
     class Meta:
         model = Attendee
-        fields = [
-            "full_name",
-            "identity_kind",
-            "identity_number",
-            "position",
-            "rank",
-            "agency",
-            "phone",
-            "email",
-        ]
+        fields = list(ATTENDEE_FIELDS)
         field_classes = {"identity_number": IdentityNumberField}
 
     def __init__(self, *args, event, user, **kwargs):

@@ -72,13 +72,26 @@ def _locked_event(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
-@transaction.atomic
-def event_create(*, user, **fields) -> Event:
-    event = Event(created_by=user, **fields)
+def assign_fields(instance, fields: dict, allowed: tuple[str, ...], caller: str) -> None:
+    """Set fields on an instance for an *_update() service; a name outside `allowed` is a programming error."""
+    for name, value in fields.items():
+        if name not in allowed:
+            raise TypeError(f"{caller}() got an unexpected field {name!r}")
+        setattr(instance, name, value)
+
+
+def _save_event(event: Event) -> None:
+    """The province always follows the regency; then validate and save."""
     if event.regency_id:
         event.province_id = event.regency.province_id
     event.full_clean()
     event.save()
+
+
+@transaction.atomic
+def event_create(*, user, **fields) -> Event:
+    event = Event(created_by=user, **fields)
+    _save_event(event)
     return event
 
 
@@ -90,14 +103,8 @@ def event_update(*, event: Event, user, **fields) -> Event:
     new_declaration = fields.get("declaration", event.declaration)
     if new_declaration != event.declaration and event.pacts.exists():
         raise EventError(EVENT_DECLARATION_SIGNED)
-    for name, value in fields.items():
-        if name not in EVENT_FIELDS:
-            raise TypeError(f"event_update() got an unexpected field {name!r}")
-        setattr(event, name, value)
-    if event.regency_id:
-        event.province_id = event.regency.province_id
-    event.full_clean()
-    event.save()
+    assign_fields(event, fields, EVENT_FIELDS, "event_update")
+    _save_event(event)
     return event
 
 
@@ -182,7 +189,7 @@ def invitation_delete(*, invitation: Invitation) -> None:
     invitation.delete()
 
 
-ATTENDEE_FIELDS = (
+ATTENDEE_FIELDS = (  # also the order of the attendee form's fields
     "full_name",
     "identity_kind",
     "identity_number",
@@ -208,10 +215,7 @@ def attendee_create(*, event: Event, **fields) -> Attendee:
 @transaction.atomic
 def attendee_update(*, attendee: Attendee, **fields) -> Attendee:
     _editable_event(attendee.event)
-    for name, value in fields.items():
-        if name not in ATTENDEE_FIELDS:
-            raise TypeError(f"attendee_update() got an unexpected field {name!r}")
-        setattr(attendee, name, value)
+    assign_fields(attendee, fields, ATTENDEE_FIELDS, "attendee_update")
     attendee.full_clean()
     attendee.save()
     Invitation.objects.get_or_create(event=attendee.event, agency=attendee.agency)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.access import agencies_for_event
 from events.models import Agency, Attendee, Event, Witness
+from events.services import assign_fields
 from events.validators import normalize_number
 from pledges import errors
 from pledges.attendance import attendance_code_is_valid
@@ -97,10 +98,7 @@ def declaration_update(*, declaration: Declaration, user, **fields) -> tuple[Dec
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     if declaration.is_locked:
         return declaration_new_version(declaration=declaration, user=user, **fields), True
-    for name, value in fields.items():
-        if name not in DECLARATION_FIELDS:
-            raise TypeError(f"declaration_update() got an unexpected field {name!r}")
-        setattr(declaration, name, value)
+    assign_fields(declaration, fields, DECLARATION_FIELDS, "declaration_update")
     declaration.full_clean()
     declaration.save()
     return declaration, False
