@@ -140,6 +140,12 @@ def _public_event(code) -> Event:
     return get_object_or_404(Event.objects.select_related("declaration"), code=code)
 
 
+def _to_confirm(request, event, attendee):
+    """The attendee is identified: remember them for a short while and go on to signing."""
+    request.session[IDENTITY_SESSION_KEY] = {"event": event.pk, "attendee": attendee.pk, "at": time.time()}
+    return redirect("pledges:sign_confirm", code=event.code)
+
+
 def _fresh(entry, event) -> bool:
     return (
         bool(entry)
@@ -171,12 +177,7 @@ def sign(request, code):
                     "at": time.time(),
                 }
                 return redirect("pledges:sign_walk_in", code=event.code)
-            request.session[IDENTITY_SESSION_KEY] = {
-                "event": event.pk,
-                "attendee": attendee.pk,
-                "at": time.time(),
-            }
-            return redirect("pledges:sign_confirm", code=event.code)
+            return _to_confirm(request, event, attendee)
     return render(request, "pledges/signing/sign_identify.html", {"event": event, "form": form})
 
 
@@ -199,12 +200,7 @@ def sign_walk_in(request, code):
             form.add_error(None, error.messages)
             return render(request, "pledges/signing/sign_walk_in.html", {"event": event, "form": form})
         del request.session[WALK_IN_SESSION_KEY]
-        request.session[IDENTITY_SESSION_KEY] = {
-            "event": event.pk,
-            "attendee": attendee.pk,
-            "at": time.time(),
-        }
-        return redirect("pledges:sign_confirm", code=event.code)
+        return _to_confirm(request, event, attendee)
     return render(request, "pledges/signing/sign_walk_in.html", {"event": event, "form": form})
 
 
