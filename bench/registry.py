@@ -145,17 +145,11 @@ EVENTS_PER_REGENCY = 10
 
 def base_data():
     """Elections, agencies and events in REGENCIES regencies; small, through the ORM."""
-    from events.models import Agency, Election, Event, Regency
+    from events.demo import pilkada_2024
+    from events.models import Agency, Event, Regency
     from pledges.services import declaration_default
 
-    election, _ = Election.objects.get_or_create(
-        name="Pilkada Serentak 2024",
-        defaults={
-            "kind": Election.Kind.PILKADA,
-            "voting_day": datetime.date(2024, 11, 27),
-            "nationwide": True,
-        },
-    )
+    election = pilkada_2024()
     declaration = declaration_default()
     regencies = list(Regency.objects.order_by("code")[:REGENCIES])
     agencies, events = [], []

@@ -129,6 +129,19 @@ DEMO_OPD_HEAD = "kadisdik.oku"
 DEMO_ADMIN = "admin"
 
 
+def pilkada_2024() -> Election:
+    """The 2024 simultaneous regional elections; shared by the demo and the registry benchmark."""
+    election, _created = Election.objects.get_or_create(
+        name="Pilkada Serentak 2024",
+        defaults={
+            "kind": Election.Kind.PILKADA,
+            "voting_day": datetime.date(2024, 11, 27),
+            "nationwide": True,
+        },
+    )
+    return election
+
+
 def _user(username: str, *, superuser: bool = False, **fields):
     """Create a user once with a generated password; return (user, password or None if it existed)."""
     User = get_user_model()
@@ -159,14 +172,7 @@ def demo_load() -> dict[str, str]:
         name="Pemilu 2024",
         defaults={"kind": Election.Kind.PEMILU, "voting_day": datetime.date(2024, 2, 14), "nationwide": True},
     )
-    pilkada, _created = Election.objects.get_or_create(
-        name="Pilkada Serentak 2024",
-        defaults={
-            "kind": Election.Kind.PILKADA,
-            "voting_day": datetime.date(2024, 11, 27),
-            "nationwide": True,
-        },
-    )
+    pilkada = pilkada_2024()
     declaration = declaration_default()
 
     staff, staff_password = _user(DEMO_STAFF, first_name="Staf", last_name="Bawaslu OKU")
