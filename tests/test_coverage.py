@@ -21,13 +21,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _no_cached_figures():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def world():
     """Election X: in 16.01, D1 and D2 (dinas) and B1 (badan) are invited to E1; at a provincial event E2,

@@ -1,7 +1,6 @@
 """No public page or export shows more of a signer than the README promises (UU 27/2022)."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import AttendeeFactory, PactFactory
@@ -18,7 +17,6 @@ PHONE, EMAIL, IP, AGENT = (
 
 @pytest.fixture
 def pact():
-    cache.clear()
     attendee = AttendeeFactory(phone=PHONE, email=EMAIL, full_name="Siti Aminah, S.Sos.")
     return PactFactory(
         attendee=attendee, ip_address=IP, user_agent=AGENT, method="drawn", withdrawal_reason=""

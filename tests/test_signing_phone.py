@@ -1,7 +1,6 @@
 """Signing on one's own phone: the event's public page, the hall's attendance code or a personal code."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from events.models import Attendee, Event
@@ -18,11 +17,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from pledges import throttle
@@ -7,13 +6,6 @@ from pledges.filters import VERIFY_CODE_SHAPE
 from tests.factories import EventFactory, PactFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def verify(client, code):
