@@ -330,10 +330,7 @@ def sheet_pdf(
     workers = workers or engine.cpu_count()
     cost = _Cost(workers)
     event = _load_event(event)
-    rows_qs = (attendees if attendees is not None else Attendee.objects.all()).filter(event=event)
-    if agency is not None:
-        rows_qs = rows_qs.filter(agency=agency)
-    rows = _sheet_rows(event, rows_qs, signed=signed)
+    rows = _sheet_rows(event, _attendees_in_scope(event, attendees, agency), signed=signed)
     witnesses = [
         {"witness": witness, "signature_url": _image_url(witness.signature) if signed else None}
         for witness in event.witnesses.all()
@@ -366,6 +363,16 @@ def sheet_pdf(
 
 
 # --- An event's pacts in one file --------------------------------------------------------------------------
+
+
+def _attendees_in_scope(
+    event: Event, attendees: QuerySet[Attendee] | None, agency: Agency | None
+) -> QuerySet[Attendee]:
+    """The event's attendees, narrowed to a chosen few and/or one agency's people."""
+    rows = (attendees if attendees is not None else Attendee.objects.all()).filter(event=event)
+    if agency is not None:
+        rows = rows.filter(agency=agency)
+    return rows
 
 
 def _declarations_file(
@@ -424,9 +431,7 @@ def blank_declarations_pdf(
     for the meterai, no verification code (there is no pact yet)."""
     cost = _Cost(workers or engine.cpu_count())
     event = _load_event(event)
-    rows = (attendees if attendees is not None else Attendee.objects.all()).filter(event=event)
-    if agency is not None:
-        rows = rows.filter(agency=agency)
+    rows = _attendees_in_scope(event, attendees, agency)
     copies = [
         _copy_of_attendee(attendee, event)
         for attendee in rows.select_related("agency").order_by("agency__name", "full_name", "pk")
