@@ -41,7 +41,12 @@ class KioskSearchForm(forms.Form):
         max_length=100,
         required=False,
         widget=forms.TextInput(
-            attrs={"autofocus": True, "autocomplete": "off", "placeholder": _("mis. Rina atau 2001")}
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "class": "form-control",
+                "placeholder": _("mis. Rina atau 2001"),
+            }
         ),
     )
 
