@@ -5,21 +5,11 @@ Runs against a throw-away SQLite database unless DATABASE_URL is set:
 """
 
 import io
-import os
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neutrality.settings")
-BENCH_DB = Path("/tmp/netralitas-bench-import.sqlite3")
-if "DATABASE_URL" not in os.environ:
-    BENCH_DB.unlink(missing_ok=True)  # a fresh database each run
-    os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DB}"
+from benchsetup import django_setup
 
-import django  # noqa: E402
-
-django.setup()
+django_setup("import")
 
 from django.core.management import call_command  # noqa: E402
 from openpyxl import Workbook  # noqa: E402

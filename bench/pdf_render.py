@@ -18,17 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neutrality.settings")
-BENCH_DB = Path("/tmp/netralitas-bench-pdf.sqlite3")
+from benchsetup import django_setup
+
 BENCH_MEDIA = Path("/tmp/netralitas-bench-pdf-media")
-if "DATABASE_URL" not in os.environ:
-    os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DB}"
 os.environ.setdefault("MEDIA_ROOT", str(BENCH_MEDIA))
-
-import django  # noqa: E402
-
-django.setup()
+django_setup("pdf")
 
 from django.conf import settings  # noqa: E402
 
@@ -141,8 +135,6 @@ def main(sizes):
 
     from pledges.pdf import engine
 
-    if os.environ["DATABASE_URL"] == f"sqlite:///{BENCH_DB}":
-        BENCH_DB.unlink(missing_ok=True)  # a fresh database each run
     if os.environ["MEDIA_ROOT"] == str(BENCH_MEDIA):
         shutil.rmtree(BENCH_MEDIA, ignore_errors=True)
     call_command("migrate", verbosity=0)

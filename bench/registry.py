@@ -13,20 +13,13 @@ few minutes); ``--runs R`` requests per figure (the median is printed).
 
 import argparse
 import datetime
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neutrality.settings")
-if "DATABASE_URL" not in os.environ:
-    os.environ["DATABASE_URL"] = "sqlite:////tmp/netralitas-bench-registry.sqlite3"
+from benchsetup import django_setup
 
-import django  # noqa: E402
-
-django.setup()
+django_setup("registry", fresh=False)
 
 from django.conf import settings  # noqa: E402
 

@@ -7,22 +7,13 @@ how far below that one worker is. Runs against a throw-away SQLite database unle
 
 import os
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neutrality.settings")
-BENCH_DB = Path("/tmp/netralitas-bench-signing.sqlite3")
-if "DATABASE_URL" not in os.environ:
-    BENCH_DB.unlink(missing_ok=True)  # a fresh database each run
-    os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DB}"
+from benchsetup import django_setup
+
 os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="netralitas-bench-media-")
-
-import django  # noqa: E402
-
-django.setup()
+django_setup("signing")
 
 from django.core.management import call_command  # noqa: E402
 
