@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "simple_history",
     "events",
     "pledges",
+    # The project's own pieces that know no domain: system checks, /healthz, backup and restore.
+    "neutrality",
 ]
 
 MIDDLEWARE = [
@@ -84,8 +86,21 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A persistent connection that died with a database restart is replaced instead of failing a request.
+        conn_health_checks=True,
     )
 }
+if env_bool("DATABASE_POOL"):
+    # psycopg's pool (PostgreSQL only) shares a few connections among a worker's threads; Django refuses a pool
+    # together with persistent connections, so CONN_MAX_AGE is 0 then.
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "1")),
+        "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "4")),
+        "timeout": int(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -104,7 +119,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
@@ -123,14 +138,28 @@ LOGOUT_REDIRECT_URL = "home"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Rate-limit counters, cached figures and the like must be shared by every worker on every machine: with
+# REDIS_URL they live in Redis. The local-memory default counts per process (a system check warns about it
+# in production).
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
+        "LOCATION": REDIS_URL,
+        # An unreachable Redis fails a request (and /healthz) in seconds instead of hanging a worker.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
     }
-    if os.environ.get("REDIS_URL")
+    if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Sessions are rows in the database, read through the cache when it is shared; never files on one machine.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
+
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed; see
+# neutrality/clients.py. Empty: the connection's own address is the client's.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # Lookups of a pact code per client address and minute on the public verification page: plenty for people,
 # useless for guessing among 31^10 codes.
@@ -143,6 +172,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and "127.0.0.1" not in ALLOWED_HOSTS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# Behind TLS: redirect plain HTTP and send HSTS. gunicorn takes the scheme from the proxy's X-Forwarded-Proto
+# (its forwarded_allow_ips, set from TRUSTED_PROXIES in gunicorn.conf.py).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# A load balancer probes the web servers directly over HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 SITE_NAME = "Netralitas"
 # Absolute base for links printed in PDFs and QR codes (e.g. https://netralitas.example.go.id).

@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from neutrality.clients import client_ip
 from pledges.coverage import coverage_cached
 from pledges.filters import CoverageForm, RegistryFilter, VerifyForm
 from pledges.keyset import BadCursor, keyset_page
 from pledges.models import Pact, normalize_pact_code
 from pledges.privacy import PUBLIC_FIELDS, pact_public_record
 from pledges.qr import absolute_url, qr_svg
-from pledges.throttle import client_ip, throttle_hit
+from pledges.throttle import throttle_hit
 
 REGISTRY_PAGE_SIZE = 50
 API_PAGE_SIZE = 100
