@@ -45,11 +45,23 @@ def backup_create(*, output: Path) -> dict:
     vendor = connection.vendor
     if vendor not in DATABASE_MEMBER:
         raise BackupError(f"Backups support PostgreSQL and SQLite, not {vendor}.")
+    if not output.parent.is_dir():
+        raise BackupError(f"{output.parent} is not a folder.")
     partial = output.with_name(f".{output.name}.partial")
+    try:
+        manifest = _write_archive(partial, vendor)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(output)
+    return manifest
+
+
+def _write_archive(path: Path, vendor: str) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         dump = Path(folder) / DATABASE_MEMBER[vendor]
         named = _dump_postgresql(dump) if vendor == "postgresql" else _dump_sqlite(dump)
-        with tarfile.open(partial, "w:gz") as archive:
+        with tarfile.open(path, "w:gz") as archive:
             with dump.open("rb") as source:
                 database_sha256 = _add(archive, dump.name, source, dump.stat().st_size)
             media = {}
@@ -68,7 +80,6 @@ def backup_create(*, output: Path) -> dict:
             }
             data = json.dumps(manifest, indent=1, sort_keys=True).encode()
             _add(archive, MANIFEST, io.BytesIO(data), len(data))
-    partial.replace(output)
     return manifest
 
 

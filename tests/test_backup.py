@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
@@ -161,3 +162,23 @@ def test_it_refuses_a_file_that_is_not_a_backup(tmp_path, db):
     bogus.write_bytes(b"not an archive")
     with pytest.raises(CommandError, match="not a readable backup"):
         call_command("restore", str(bogus))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_backup_leaves_no_half_archive(tmp_path, monkeypatch):
+    PactFactory(with_signature=True)
+    backups = tmp_path / "backups"
+    backups.mkdir()
+
+    def broken_disk(*args, **kwargs):
+        raise OSError("I/O error")
+
+    monkeypatch.setattr(FileSystemStorage, "open", broken_disk)
+    with pytest.raises(OSError, match="I/O error"):
+        call_command("backup", output=backups / "backup.tar.gz", stdout=io.StringIO())
+    assert list(backups.iterdir()) == []
+
+
+def test_it_refuses_an_output_folder_that_does_not_exist(tmp_path, db):
+    with pytest.raises(CommandError, match="is not a folder"):
+        call_command("backup", output=tmp_path / "missing" / "backup.tar.gz")
