@@ -18,10 +18,12 @@ REDIS_PORT=${PROD_CHECK_REDIS_PORT:-8111}
 work=$(mktemp -d -t netralitas-prod-check.XXXXXX)
 pids=()
 
-stop_all() {
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+stop_all() { # the last started first: the web server and the worker before the Redis they use
+  local i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap stop_all EXIT
