@@ -11,15 +11,15 @@ import io
 import json
 import re
 import secrets
-import tempfile
-import time
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history
@@ -444,45 +444,51 @@ def import_commit(
 
 
 class PendingImport:
-    """The parsed rows of one upload, waiting for the user's confirmation, in a private temporary file."""
+    """The parsed rows of one upload, waiting for the user's confirmation, in a private file in media storage.
+
+    Storage rather than a local temporary folder: with several web servers, the confirmation may reach another
+    machine than the upload did.
+    """
 
     SESSION_KEY = "attendee_import"
+    FOLDER = "imports"
 
     def __init__(self, session):
         self.session = session
 
-    @staticmethod
-    def _folder() -> Path:
-        folder = Path(
-            getattr(settings, "ATTENDEE_IMPORT_DIR", "") or Path(tempfile.gettempdir()) / "netralitas-imports"
-        )
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return folder
+    @classmethod
+    def _name(cls, token: str) -> str:
+        return f"{cls.FOLDER}/{token}.json"
 
     def save(self, *, event: Event, filename: str, records: list[dict]) -> None:
         self.discard()
         self._forget_abandoned()
         token = secrets.token_hex(16)
-        (self._folder() / f"{token}.json").write_text(json.dumps(records), encoding="utf-8")
+        default_storage.save(self._name(token), ContentFile(json.dumps(records).encode()))
         self.session[self.SESSION_KEY] = {"token": token, "event": event.pk, "filename": filename}
 
     def load(self, event: Event) -> tuple[str, list[dict]]:
         pending = self.session.get(self.SESSION_KEY)
-        if not pending or pending["event"] != event.pk:
+        if not pending or pending["event"] != event.pk or not re.fullmatch(r"[0-9a-f]{32}", pending["token"]):
             raise AttendeeImportError(IMPORT_EXPIRED)
-        path = self._folder() / f"{pending['token']}.json"
-        if not re.fullmatch(r"[0-9a-f]{32}", pending["token"]) or not path.exists():
-            raise AttendeeImportError(IMPORT_EXPIRED)
-        return pending["filename"], json.loads(path.read_text(encoding="utf-8"))
+        try:
+            with default_storage.open(self._name(pending["token"]), "rb") as stored:
+                return pending["filename"], json.load(stored)
+        except FileNotFoundError as error:
+            raise AttendeeImportError(IMPORT_EXPIRED) from error
 
     def _forget_abandoned(self) -> None:
         """Uploads nobody confirmed hold personal data: they do not outlive a day."""
-        cutoff = time.time() - ABANDONED_AFTER_SECONDS
-        for path in self._folder().glob("*.json"):
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
+        cutoff = timezone.now() - datetime.timedelta(seconds=ABANDONED_AFTER_SECONDS)
+        try:
+            _folders, names = default_storage.listdir(self.FOLDER)
+        except FileNotFoundError:
+            return
+        for name in names:
+            if default_storage.get_modified_time(f"{self.FOLDER}/{name}") < cutoff:
+                default_storage.delete(f"{self.FOLDER}/{name}")
 
     def discard(self) -> None:
         pending = self.session.pop(self.SESSION_KEY, None)
         if pending and re.fullmatch(r"[0-9a-f]{32}", pending.get("token", "")):
-            (self._folder() / f"{pending['token']}.json").unlink(missing_ok=True)
+            default_storage.delete(self._name(pending["token"]))
