@@ -3,7 +3,9 @@
 It plays the TLS proxy: every request comes with ``X-Forwarded-Proto: https`` and an ``X-Forwarded-For`` from
 127.0.0.1, which gunicorn and the site trust there. Standard library only; exits 1 when any answer is wrong.
 
-    python deploy/prod_check.py http://127.0.0.1:8110 USERNAME PASSWORD
+    python deploy/prod_check.py http://127.0.0.1:8110 USERNAME PASSWORD [--worker]
+
+With ``--worker`` (a task worker is running) the big document must come as a background job.
 """
 
 import http.client
@@ -55,19 +57,26 @@ class Browser:
             print(content[:500].decode(errors="replace"))
         return response, content.decode(errors="replace") if kind != "application/pdf" else content
 
+    def form(self, path: str) -> tuple[str, str]:
+        """Open the form at ``path`` (which sets the CSRF cookie): the page and its CSRF token."""
+        _response, page = self.expect(path, kind="text/html")
+        return page, re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    def form_headers(self, path: str, content_type: str) -> dict:
+        """What a browser sends with a form posted over HTTPS: Django's CSRF check compares Origin and Referer."""
+        return {"Content-Type": content_type, "Origin": self.origin, "Referer": self.origin + path}
+
     def login(self, username: str, password: str) -> None:
-        """The real login form: CSRF cookie and token, Origin and Referer as a browser over HTTPS sends them."""
-        _response, page = self.expect("/masuk/", kind="text/html")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        form = urllib.parse.urlencode(
-            {"username": username, "password": password, "csrfmiddlewaretoken": token}
-        )
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Origin": self.origin,
-            "Referer": self.origin + "/masuk/",
+        """The real login form, with its CSRF cookie and token."""
+        fields = {
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": self.form("/masuk/")[1],
         }
-        response, _content = self.expect("/masuk/", method="POST", body=form, headers=headers, status=302)
+        headers = self.form_headers("/masuk/", "application/x-www-form-urlencoded")
+        response, _content = self.expect(
+            "/masuk/", method="POST", body=urllib.parse.urlencode(fields), headers=headers, status=302
+        )
         if "sessionid" not in self.cookies:
             self.failures.append(f"login as {username}: no session cookie ({response.status})")
 
@@ -114,10 +123,10 @@ def transport_security(browser: Browser) -> None:
         browser.failures.append("no Strict-Transport-Security header over HTTPS")
 
 
-def health(browser: Browser) -> None:
+def health(browser: Browser, *, queue: bool) -> None:
     _response, body = browser.expect("/healthz", kind="application/json", https=False)
     status = json.loads(body)
-    if "error" in status.values():
+    if "error" in status.values() or (queue and status.get("queue") != "ok"):
         browser.failures.append(f"/healthz: {status}")
 
 
@@ -137,32 +146,90 @@ def staff_pages(browser: Browser, username: str, password: str) -> list[tuple[st
     return events
 
 
-def phone_signing(browser: Browser, events: list[tuple[str, str]]) -> None:
-    """The page a phone opens from the hall's QR code, for an event open for signing."""
-    for _event, path in events:
+def phone_signing(browser: Browser, events: list[tuple[str, str]]) -> str | None:
+    """The page a phone opens from the hall's QR code; return the event open for signing."""
+    for event, path in events:
         _response, page = browser.expect(path, kind="text/html")
         if 'name="attendance_code"' in page:
-            return
+            return event
     browser.failures.append("no event's signing page asks for the attendance code (none open?)")
+    return None
 
 
-def documents(browser: Browser, event: str) -> None:
-    # TODO(jobs): once the document jobs land, start a job here, poll its progress until done and fetch the
-    # file the worker made; until then the staff sheet renders inside the request.
-    _response, pdf = browser.expect(f"/staf/kegiatan/{event}/lembar-tanda-tangan.pdf", kind="application/pdf")
+def _multipart(fields: dict[str, str], name: str, filename: str, content: bytes) -> tuple[bytes, str]:
+    boundary = "prod-check-boundary"
+    parts = "".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
+        for key, value in fields.items()
+    )
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n\r\n'
+    body = (parts + head).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def import_attendees(browser: Browser, event: str, count: int) -> None:
+    """Staff upload an attendee list, see the preview and confirm it: a file posted through CSRF."""
+    rows = ["nama,nip,jabatan,instansi"] + [
+        f"Peserta Uji {n},19850312201{n // 999 % 10}031{n % 999 + 1:03d},Pelaksana,Dinas Uji Produksi"
+        for n in range(count)
+    ]
+    path = f"/staf/kegiatan/{event}/impor/"
+    fields = {"csrfmiddlewaretoken": browser.form(path)[1]}
+    body, content_type = _multipart(fields, "file", "peserta.csv", "\n".join(rows).encode())
+    browser.expect(
+        path, method="POST", body=body, headers=browser.form_headers(path, content_type), status=302
+    )
+    preview = f"/staf/kegiatan/{event}/impor/pratinjau/"
+    page, token = browser.form(preview)
+    chosen = [("rows", line) for line in re.findall(r'name="rows" value="(\d+)"', page)]
+    chosen += [("create_agency", name) for name in re.findall(r'name="create_agency" value="([^"]+)"', page)]
+    if len(chosen) != count + 1:
+        browser.failures.append(
+            f"the import preview offers {len(chosen)} rows and new agencies, not {count + 1}"
+        )
+    form = urllib.parse.urlencode([("csrfmiddlewaretoken", token), *chosen])
+    headers = browser.form_headers(preview, "application/x-www-form-urlencoded")
+    browser.expect(preview, method="POST", body=form, headers=headers, status=302)
+
+
+def document_job(browser: Browser, event: str, *, background: bool) -> None:
+    """Blank declarations for every attendee: a job for the task worker (without one, made at once)."""
+    path = f"/staf/kegiatan/{event}/pakta-kosong.pdf"
+    if not background:
+        _response, pdf = browser.expect(path, kind="application/pdf")
+        if not pdf.startswith(b"%PDF"):
+            browser.failures.append(f"{path}: not a PDF")
+        return
+    response, _content = browser.expect(path, status=302)
+    job = urllib.parse.urlsplit(response.headers.get("Location", "")).path
+    browser.expect(job, kind="text/html")
+    state, deadline = {}, time.monotonic() + 300
+    while time.monotonic() < deadline:
+        _response, content, _elapsed = browser.request("GET", f"{job}status/")
+        state = json.loads(content)
+        if state.get("download_url") or state.get("status") == "failed":
+            break
+        time.sleep(1)
+    print(f"    {job}: {state.get('status')}, {state.get('chunks_done')}/{state.get('chunks_total')} chunks")
+    if not state.get("download_url"):
+        browser.failures.append(f"{job}: the worker did not finish the document ({state})")
+        return
+    _response, pdf = browser.expect(state["download_url"], kind="application/pdf")
     if not pdf.startswith(b"%PDF"):
-        browser.failures.append("the signature sheet is not a PDF")
+        browser.failures.append(f"{state['download_url']}: not a PDF")
 
 
-def main(base: str, username: str, password: str) -> int:
+def main(base: str, username: str, password: str, *, background: bool) -> int:
     public = Browser(base)
-    health(public)
+    health(public, queue=background)
     transport_security(public)
     public_pages(public)
     staff = Browser(base)
     events = staff_pages(staff, username, password)
-    documents(staff, events[0][0])
-    phone_signing(public, events)
+    staff.expect(f"/staf/kegiatan/{events[0][0]}/lembar-tanda-tangan.pdf", kind="application/pdf")
+    if open_event := phone_signing(public, events):
+        import_attendees(staff, open_event, count=40)
+        document_job(staff, open_event, background=background)
     failures = public.failures + staff.failures
     for failure in failures:
         print(f"FAILED: {failure}")
@@ -171,4 +238,4 @@ def main(base: str, username: str, password: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:4], background="--worker" in sys.argv[4:]))

@@ -3,6 +3,7 @@
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -37,7 +38,14 @@ def _storage() -> str:
 
 
 def _queue() -> str:
-    return OFF
+    """The task broker answers. Workers are not asked: a web server serves its pages without them."""
+    if not getattr(settings, "CELERY_BROKER_URL", "") or getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        return OFF  # tasks run inside the request: there is no queue to be down
+    from neutrality.celery import app
+
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as connection:
+        connection.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+    return OK
 
 
 PROBES = {"database": _database, "cache": _cache, "storage": _storage, "queue": _queue}

@@ -1,5 +1,7 @@
 """/healthz: what a load balancer asks each web server."""
 
+import os
+
 import pytest
 from django.db import OperationalError, connection
 from django.urls import reverse
@@ -64,3 +66,21 @@ def test_it_is_not_redirected_to_https_so_a_load_balancer_can_probe_plain_http(c
 
 def test_it_only_answers_get(client):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+def _broker(settings, url):
+    pytest.importorskip("neutrality.celery", reason="the task queue (Celery app) is not part of this build")
+    settings.CELERY_BROKER_URL = url
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+
+def test_the_queue_is_ok_when_the_broker_answers(client, settings):
+    _broker(settings, os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200 and response.json()["queue"] == "ok"
+
+
+def test_it_is_503_when_the_broker_is_down(client, settings):
+    _broker(settings, UNREACHABLE_REDIS)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503 and response.json()["queue"] == "error"
