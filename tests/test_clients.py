@@ -1,5 +1,7 @@
 """The client's address behind reverse proxies (neutrality.clients.client_ip) and where it is used."""
 
+import secrets
+
 import pytest
 from django.core.checks import run_checks
 from django.test import RequestFactory
@@ -115,7 +117,7 @@ def test_a_pact_records_the_client_behind_the_proxy(staff_client, settings):
     attendee = AttendeeFactory(event=event)
     staff_client.post(
         reverse("pledges:kiosk_sign", args=[event.pk, attendee.pk]),
-        {"signature": signature_data_url()},
+        {"signature": signature_data_url(), "idempotency_key": secrets.token_hex(16)},
         REMOTE_ADDR=PROXY,
         HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.23",
     )
