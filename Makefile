@@ -24,7 +24,7 @@ system-deps: ## Install the Debian packages WeasyPrint, the tests and translatio
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,s3]'
 	@touch $@
 
 venv: $(VENV)/.installed ## Create the virtual environment and install the dependencies
