@@ -216,8 +216,11 @@ def pact_sign(
                 idempotency_key=idempotency_key or None,
             )
             pact.content_hash = pact.compute_content_hash()
-            # The code's uniqueness and the one-pact constraint are left to the insert (see _insert_pact).
-            pact.full_clean(exclude=["signature", "signature_print", "code"], validate_constraints=False)
+            # The code's and the form key's uniqueness and the one-pact constraint are left to the insert (see
+            # _insert_pact).
+            pact.full_clean(
+                exclude=["signature", "signature_print", "code", "idempotency_key"], validate_constraints=False
+            )
             _store(pact.signature, ".png", images.png, stored)
             _store(pact.signature_print, ".jpg", images.print_jpeg, stored)
             _insert_pact(pact)

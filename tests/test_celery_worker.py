@@ -39,7 +39,9 @@ def _redis_reachable() -> bool:
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not _redis_reachable(), reason=f"no Redis answers at {REDIS_URL} (set TEST_REDIS_URL)"),
+    pytest.mark.skipif(
+        not _redis_reachable(), reason=f"no Redis answers at {REDIS_URL} (set TEST_REDIS_URL)"
+    ),
 ]
 
 
