@@ -219,7 +219,8 @@ def pact_sign(
             # The code's and the form key's uniqueness and the one-pact constraint are left to the insert (see
             # _insert_pact).
             pact.full_clean(
-                exclude=["signature", "signature_print", "code", "idempotency_key"], validate_constraints=False
+                exclude=["signature", "signature_print", "code", "idempotency_key"],
+                validate_constraints=False,
             )
             _store(pact.signature, ".png", images.png, stored)
             _store(pact.signature_print, ".jpg", images.print_jpeg, stored)
