@@ -27,7 +27,15 @@ Kind = DocumentJob.Kind
 
 # Above these many rows a document is rendered in the background (a second or two of work on one core: about
 # 7 ms a sheet row and 30 ms a declaration page on the development machine).
-INLINE_MAX_ROWS = {Kind.SHEET: 300, Kind.SIGNED_SHEET: 300, Kind.PACTS: 30, Kind.BLANK_DECLARATIONS: 30}
+INLINE_MAX_ROWS = {
+    Kind.SHEET: 300,
+    Kind.SIGNED_SHEET: 300,
+    Kind.PACTS: 30,
+    Kind.BLANK_DECLARATIONS: 30,
+    # An attendee export writes some 3,000 rows a second.
+    Kind.EXPORT_CSV: 2000,
+    Kind.EXPORT_XLSX: 2000,
+}
 # An unfinished job this old is taken for lost (its worker machine gone), shown as failed and not reused.
 STALLED_AFTER = datetime.timedelta(hours=1)
 
@@ -41,8 +49,11 @@ def part_name(job_id: int, index: int) -> str:
     return f"documents/parts/{job_id}/{index:04d}.pdf"
 
 
-def document_job_request(*, user, plan: Plan, filename: str) -> DocumentJob:
-    """The job that gives `user` the planned document; a new one is started after the transaction commits."""
+def document_job_request(*, user, plan: Plan, filename: str, language: str = "id") -> DocumentJob:
+    """The job that gives `user` the planned document; a new one is started after the transaction commits.
+
+    An export is one piece (`language`: its column headers); a PDF is rendered in chunks of JOB_CHUNK rows.
+    """
     now = timezone.now()
     live = DocumentJob.objects.filter(fingerprint=plan.fingerprint, expires_at__gt=now).filter(
         Q(status=DocumentJob.Status.DONE)
@@ -54,7 +65,7 @@ def document_job_request(*, user, plan: Plan, filename: str) -> DocumentJob:
     own = live.filter(requested_by=user).first()
     if own is not None:
         return own
-    chunk_size = JOB_CHUNK[plan.kind]
+    chunk_size = JOB_CHUNK.get(plan.kind) or max(len(plan.ids), 1)
     job = DocumentJob(
         kind=plan.kind,
         event_id=plan.event_id,
@@ -65,6 +76,7 @@ def document_job_request(*, user, plan: Plan, filename: str) -> DocumentJob:
         fingerprint=plan.fingerprint,
         chunks_total=len(plan.chunks(chunk_size)),
         filename=filename,
+        language=language,
         expires_at=now + datetime.timedelta(hours=settings.DOCUMENT_JOB_HOURS),
     )
     stored = live.filter(status=DocumentJob.Status.DONE).first()

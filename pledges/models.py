@@ -304,6 +304,8 @@ class DocumentJob(models.Model):
         SIGNED_SHEET = "signed_sheet", _("Lembar bertanda tangan")
         PACTS = "pacts", _("Semua pakta")
         BLANK_DECLARATIONS = "blank_declarations", _("Pakta kosong untuk bermeterai")
+        EXPORT_CSV = "export_csv", _("Ekspor peserta (CSV)")
+        EXPORT_XLSX = "export_xlsx", _("Ekspor peserta (XLSX)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Menunggu giliran")
@@ -325,6 +327,8 @@ class DocumentJob(models.Model):
     pages = models.PositiveIntegerField(null=True, blank=True)
     file = models.FileField(upload_to=document_job_upload_to, blank=True, max_length=200)
     filename = models.CharField(max_length=200)
+    # Exports carry their column headers in the language of the person who asked.
+    language = models.CharField(max_length=10, default="id")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
@@ -348,6 +352,10 @@ class DocumentJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("pledges:document_job", args=[self.pk])
+
+    @property
+    def is_export(self) -> bool:
+        return self.kind in (self.Kind.EXPORT_CSV, self.Kind.EXPORT_XLSX)
 
     @property
     def is_finished(self) -> bool:

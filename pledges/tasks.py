@@ -11,10 +11,12 @@ from pathlib import Path
 
 from celery import chord, group, shared_task
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from pledges import jobs
+from events.models import Event
+from pledges import exports, jobs
 from pledges.models import DocumentJob
 from pledges.pdf import documents, engine
 
@@ -30,8 +32,25 @@ def start_document_job(job_id: int) -> None:
     if not updated:  # gone, or already started (a message delivered twice)
         return
     job = DocumentJob.objects.get(pk=job_id)
+    if job.is_export:
+        _export(job)
+        return
     header = group(render_document_chunk.s(job_id, index) for index in range(job.chunks_total))
     chord(header)(merge_document_chunks.s(job_id))
+
+
+def _export(job: DocumentJob) -> None:
+    """An attendee export is one piece: written at once, in the language of the person who asked."""
+    build, extension, _content_type = exports.EXPORTERS[job.kind]
+    try:
+        with translation.override(job.language):
+            content = build(Event.objects.get(pk=job.event_id))
+        job.file.save(f"{secrets.token_hex(16)}.{extension}", ContentFile(content), save=False)
+    except Exception:
+        jobs.document_job_fail(job_id=job.pk)
+        raise
+    job.status, job.chunks_done, job.finished_at = DocumentJob.Status.DONE, job.chunks_total, timezone.now()
+    job.save(update_fields=["status", "chunks_done", "finished_at", "file"])
 
 
 @shared_task

@@ -256,3 +256,25 @@ def test_the_fingerprint_follows_what_the_document_prints():
     event.venue = "Gedung Serbaguna"
     event.save()
     assert documents.plan_document(Kind.SHEET, event).fingerprint != renamed.fingerprint
+
+
+def test_a_large_attendee_export_is_written_in_the_background_in_the_askers_language(
+    staff_client, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    monkeypatch.setitem(jobs.INLINE_MAX_ROWS, Kind.EXPORT_CSV, 2)
+    event = EventFactory()
+    AttendeeFactory.create_batch(3, event=event)
+    PactFactory(attendee__event=event)
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.get(reverse("events:export", args=[event.pk, "csv"]))
+    job = DocumentJob.objects.get()
+    assert response.url == job.get_absolute_url()
+    job.refresh_from_db()
+    assert (job.kind, job.status, job.language, job.chunks_done) == (Kind.EXPORT_CSV, "done", "en", 1)
+    download = staff_client.get(reverse("pledges:document_job_file", args=[job.pk]))
+    assert download["Content-Type"] == "text/csv; charset=utf-8"
+    assert download["Content-Disposition"].startswith(f'attachment; filename="peserta-{event.code}-')
+    lines = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Name,") and len(lines) == 5
+    assert "Download file" in staff_client.get(job.get_absolute_url()).text

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 
 from events import access
 from events.models import Agency, Attendee, Event
-from pledges import jobs
+from pledges import exports, jobs
 from pledges.models import DocumentJob, Pact, normalize_pact_code
 from pledges.pdf import documents
 from pledges.pdf.public import public_copy
@@ -189,6 +189,7 @@ def document_job_file(request, pk):
     job = jobs.get_document_job_for_user(request.user, pk)
     if _job_state(job)["download_url"] is None:
         raise Http404
+    content_type = exports.EXPORTERS[job.kind][2] if job.is_export else "application/pdf"
     return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type="application/pdf"
+        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type
     )
