@@ -39,14 +39,6 @@ def small_chunks(monkeypatch):
     monkeypatch.setattr(jobs, "JOB_CHUNK", documents.JOB_CHUNK)
 
 
-def _saved(response, tmp_path, name="download.pdf"):
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    path = tmp_path / name
-    path.write_bytes(b"".join(response.streaming_content))
-    return path
-
-
 def _ask(client, name, event, captured, execute=True, **params):
     with captured(execute=execute):
         response = client.get(reverse(name, args=[event.pk]), params)
@@ -68,7 +60,7 @@ def test_a_staff_member_gets_all_pacts_of_a_large_event_through_a_job(
     status = staff_client.get(reverse("pledges:document_job_status", args=[job.pk])).json()
     assert status["status"] == "done" and (status["chunks_done"], status["chunks_total"]) == (2, 2)
     assert status["pages"] == 60
-    path = _saved(staff_client.get(status["download_url"]), tmp_path)
+    path = pdfs.saved(staff_client.get(status["download_url"]), tmp_path)
     assert len(pdfs.pages_text(path)) == 60
     assert f"pakta-{event.code}.pdf" in staff_client.get(status["download_url"])["Content-Disposition"]
     assert not default_storage.listdir(f"documents/parts/{job.pk}/")[1]  # the chunks were removed
@@ -103,7 +95,7 @@ def test_the_signed_sheet_numbers_rows_and_pages_across_chunks(
     job, _ = _ask(staff_client, "pledges:event_sheet", event, django_capture_on_commit_callbacks, signed="1")
     job.refresh_from_db()
     assert job.kind == Kind.SIGNED_SHEET and job.chunks_total == 3 and job.status == "done"
-    path = _saved(staff_client.get(reverse("pledges:document_job_file", args=[job.pk])), tmp_path)
+    path = pdfs.saved(staff_client.get(reverse("pledges:document_job_file", args=[job.pk])), tmp_path)
     pages = pdfs.pages_text(path)
     assert len(pages) == 3  # every chunk starts on a new page
     for number, text in enumerate(pages, start=1):
@@ -119,7 +111,7 @@ def test_blank_declarations_run_as_a_job_too(
     event = EventFactory()
     AttendeeFactory.create_batch(3, event=event)
     job, _ = _ask(staff_client, "pledges:event_blank_declarations", event, django_capture_on_commit_callbacks)
-    path = _saved(staff_client.get(reverse("pledges:document_job_file", args=[job.pk])), tmp_path)
+    path = pdfs.saved(staff_client.get(reverse("pledges:document_job_file", args=[job.pk])), tmp_path)
     assert [("Meterai" in page) for page in pdfs.pages_text(path)] == [True] * 3
 
 
@@ -161,7 +153,7 @@ def test_an_opd_head_gets_a_job_of_their_own_agency_only(
     InvitationFactory(event=event, agency=agency)
     client.force_login(OpdHeadFactory(membership__agency=agency))
     job, _ = _ask(client, "pledges:event_pacts_pdf", event, django_capture_on_commit_callbacks)
-    text = pdfs.text(_saved(client.get(reverse("pledges:document_job_file", args=[job.pk])), tmp_path))
+    text = pdfs.text(pdfs.saved(client.get(reverse("pledges:document_job_file", args=[job.pk])), tmp_path))
     assert all(pact.signer_name in text for pact in own) and other.signer_name not in text
 
 
@@ -239,7 +231,7 @@ def test_small_documents_still_render_in_the_request(staff_client, tmp_path):
     event = EventFactory()
     PactFactory.create_batch(2, attendee__event=event)
     response = staff_client.get(reverse("pledges:event_pacts_pdf", args=[event.pk]))
-    assert len(pdfs.pages_text(_saved(response, tmp_path))) == 2
+    assert len(pdfs.pages_text(pdfs.saved(response, tmp_path))) == 2
     assert not DocumentJob.objects.exists()
 
 

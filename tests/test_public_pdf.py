@@ -24,11 +24,7 @@ def renders(monkeypatch):
 
 
 def _pdf(client, pact, tmp_path, name="copy.pdf"):
-    response = client.get(reverse("pledges:pact_pdf", args=[pact.code]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    path = tmp_path / name
-    path.write_bytes(b"".join(response.streaming_content))
-    return path
+    return pdfs.saved(client.get(reverse("pledges:pact_pdf", args=[pact.code])), tmp_path, name)
 
 
 def test_the_copy_is_rendered_once_and_then_served_from_storage(client, renders, tmp_path):
