@@ -191,6 +191,8 @@ def pact_sign(
     collected_by=None,
     signed_at: datetime.datetime | None = None,
     idempotency_key: str | None = None,
+    captured_at: datetime.datetime | None = None,
+    code: str | None = None,
 ) -> Pact:
     """Sign the event's declaration for an attendee with a drawn signature, exactly once.
 
@@ -198,7 +200,9 @@ def pact_sign(
     attendee row is locked and no pact exists, and removed again if the row does not make it to the database;
     a crash in between leaves files that `pledges.sweep` removes later. The same form posted again
     (`idempotency_key`, after its answer was lost) gets the pact it made back, even once signing has closed.
-    `signed_at` exists for replaying a past event (demo data); signing itself always happens now.
+    `signed_at` exists for replaying a past event (demo data); signing itself always happens now, except for a
+    signature an offline kiosk `captured_at` an earlier moment, which counts if signing was open then. Such a
+    kiosk proposes the pact `code` it already showed the signer.
     """
     images = signature_from_data_url(signature_data_url)
     stored: list[str] = []
@@ -212,15 +216,15 @@ def pact_sign(
                 if idempotency_key and signed.idempotency_key == idempotency_key:
                     return signed
                 raise SigningError(errors.ALREADY_SIGNED)
-            if not event.is_open:
+            if not (event.was_open_at(captured_at) if captured_at else event.is_open):
                 raise SigningError(errors.EVENT_NOT_OPEN)
             if event.declaration is None:
                 raise SigningError(errors.EVENT_HAS_NO_DECLARATION)
             pact = Pact(
                 **_signer_fields(attendee),
-                code=new_pact_code(),
+                code=code or new_pact_code(),
                 method=Pact.Method.DRAWN,
-                signed_at=(signed_at or timezone.now()).replace(microsecond=0),
+                signed_at=(captured_at or signed_at or timezone.now()).replace(microsecond=0),
                 signature_sha256=images.sha256,
                 collected_by=collected_by,
                 ip_address=ip or None,
