@@ -83,20 +83,14 @@ step "gunicorn"
 "$VENV/bin/gunicorn" -c gunicorn.conf.py &
 pids+=($!)
 
-# The task worker that renders big documents (Celery, the broker in the same Redis). Without the Celery app
-# (neutrality/celery.py) there is none, and documents render inside the request.
-worker=()
-if [[ -f neutrality/celery.py ]]; then
-  step "Celery worker"
-  "$VENV/bin/celery" -A neutrality worker --concurrency 1 --loglevel WARNING --logfile "$work/worker.log" &
-  pids+=($!)
-  worker=(--worker)
-fi
+step "Celery worker"
+"$VENV/bin/celery" -A neutrality worker --concurrency 1 --loglevel WARNING --logfile "$work/worker.log" &
+pids+=($!)
 
 wait_for 30 "$PY" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$WEB_PORT/healthz', timeout=2)"
 
 step "requests"
-if ! "$PY" deploy/prod_check.py "http://127.0.0.1:$WEB_PORT" staf.oku "$password" "${worker[@]}"; then
+if ! "$PY" deploy/prod_check.py "http://127.0.0.1:$WEB_PORT" staf.oku "$password"; then
   echo "-- last lines of the logs:" >&2
   tail -n 20 "$work"/*.log >&2 || true
   exit 1
