@@ -8,7 +8,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Agency, Attendee, Event, Invitation, Province, Regency
+from events.models import Agency, Attendee, Event, Invitation, Province, Regency, fresh_personal_codes
 
 REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions.csv"
 
@@ -158,7 +158,16 @@ def event_reopen_signing(*, event: Event, user) -> Event:
     event.signing_closed_at = None
     event.signing_closed_by = None
     event.save(update_fields=["status", "signing_closed_at", "signing_closed_by"])
+    _reissue_personal_codes(event)
     return event
+
+
+def _reissue_personal_codes(event: Event) -> None:
+    """The retention run removes the codes of a closed event: a reopened one needs new ones for its list."""
+    missing = list(event.attendees.filter(personal_code__isnull=True).order_by("pk"))
+    for attendee, code in zip(missing, fresh_personal_codes(len(missing)), strict=True):
+        attendee.personal_code = code
+    Attendee.objects.bulk_update(missing, ["personal_code"])
 
 
 def _editable_event(event: Event) -> None:

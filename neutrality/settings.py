@@ -109,6 +109,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# The project's private working files (pending imports): never under MEDIA_ROOT, never served, mode 0700.
+DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data"))
+ATTENDEE_IMPORT_DIR = DATA_DIR / "imports"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -156,6 +159,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Personal data (UU 27/2022): see README, "Personal data protection" ---------------------------------
+# Key of the keyed hashes (HMAC-SHA256) that stand in for a signer's address and browser and for the client
+# address of the access log. Empty: derived from SECRET_KEY (a key of its own survives a SECRET_KEY rotation;
+# after a rotation of either, new hashes no longer match old ones).
+CLIENT_HMAC_KEY = os.environ.get("CLIENT_HMAC_KEY", "")
+# Retention: what `manage.py shred` (and its daily task) removes, and when.
+RETENTION_CONTACT_DAYS = int(os.environ.get("RETENTION_CONTACT_DAYS", "90"))  # phone, e-mail after signing closed
+RETENTION_CLIENT_DAYS = int(os.environ.get("RETENTION_CLIENT_DAYS", "180"))  # address/browser hashes after signing
+RETENTION_CLOSED_CODES_DAYS = int(os.environ.get("RETENTION_CLOSED_CODES_DAYS", "7"))  # unused codes after close
+RETENTION_PENDING_IMPORT_HOURS = int(os.environ.get("RETENTION_PENDING_IMPORT_HOURS", "24"))
+RETENTION_ORPHAN_FILE_HOURS = 24  # uploaded files no row names (older than a signing in progress can be)
+# Whom the public contacts about their personal data (the privacy page shows it).
+PRIVACY_CONTACT_NAME = os.environ.get("PRIVACY_CONTACT_NAME", "Pejabat Pelindungan Data Pribadi")
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")
 
 # Attendee lists uploaded by staff: bigger files are refused before they are read.
 ATTENDEE_IMPORT_MAX_BYTES = int(os.environ.get("ATTENDEE_IMPORT_MAX_BYTES", 5 * 1_048_576))

@@ -46,8 +46,8 @@ class PactAdmin(SimpleHistoryAdmin):
         "signature_sha256",
         "paper_sheet",
         "collected_by",
-        "ip_address",
-        "user_agent",
+        "client_address_hmac",
+        "client_agent_hmac",
         "content_hash",
         "code",
     )

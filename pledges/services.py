@@ -18,6 +18,7 @@ from events.services import EventError, assign_fields
 from events.validators import normalize_number
 from pledges import errors
 from pledges.attendance import attendance_code_is_valid
+from pledges.clientdata import address_hash, user_agent_hash
 from pledges.errors import SigningError
 from pledges.models import Declaration, Pact, PaperSheet, new_pact_code
 from pledges.signatures import signature_from_data_url
@@ -189,7 +190,8 @@ def pact_sign(
 ) -> Pact:
     """Sign the event's declaration for an attendee with a drawn signature, exactly once.
 
-    The image is checked before any lock is taken (decoding is the slow part). Files are written only once the
+    The device's address and browser are kept only as keyed hashes (pledges.clientdata). The image is checked
+    before any lock is taken (decoding is the slow part). Files are written only once the
     attendee row is locked and no pact exists, and removed again if the row does not make it to the database.
     `signed_at` exists for replaying a past event (demo data); signing itself always happens now.
     """
@@ -213,8 +215,8 @@ def pact_sign(
                 signed_at=(signed_at or timezone.now()).replace(microsecond=0),
                 signature_sha256=images.sha256,
                 collected_by=collected_by,
-                ip_address=ip or None,
-                user_agent=(user_agent or "")[:400],
+                client_address_hmac=address_hash(ip),
+                client_agent_hmac=user_agent_hash(user_agent),
             )
             pact.content_hash = pact.compute_content_hash()
             # The code's uniqueness and the one-pact constraint are left to the insert (see _insert_pact).
