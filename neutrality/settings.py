@@ -165,12 +165,17 @@ LOGGING = {
 # address of the access log. Empty: derived from SECRET_KEY (a key of its own survives a SECRET_KEY rotation;
 # after a rotation of either, new hashes no longer match old ones).
 CLIENT_HMAC_KEY = os.environ.get("CLIENT_HMAC_KEY", "")
-# Retention: what `manage.py shred` (and its daily task) removes, and when.
-RETENTION_CONTACT_DAYS = int(os.environ.get("RETENTION_CONTACT_DAYS", "90"))  # phone, e-mail after signing closed
-RETENTION_CLIENT_DAYS = int(os.environ.get("RETENTION_CLIENT_DAYS", "180"))  # address/browser hashes after signing
-RETENTION_CLOSED_CODES_DAYS = int(os.environ.get("RETENTION_CLOSED_CODES_DAYS", "7"))  # unused codes after close
+# Retention: what `manage.py shred` (and its daily task) removes, and when (README, "Retention and shredding").
+# Attendees' phone and e-mail, days after their event's signing closed (or it ended, if never closed).
+RETENTION_CONTACT_DAYS = int(os.environ.get("RETENTION_CONTACT_DAYS", "90"))
+# The keyed hashes of a signer's address and browser, days after signing.
+RETENTION_CLIENT_DAYS = int(os.environ.get("RETENTION_CLIENT_DAYS", "180"))
+# Personal codes nobody used, days after signing closed (an administrator may reopen a close made by mistake).
+RETENTION_CLOSED_CODES_DAYS = int(os.environ.get("RETENTION_CLOSED_CODES_DAYS", "7"))
+# Uploaded attendee lists nobody confirmed or cancelled.
 RETENTION_PENDING_IMPORT_HOURS = int(os.environ.get("RETENTION_PENDING_IMPORT_HOURS", "24"))
-RETENTION_ORPHAN_FILE_HOURS = 24  # uploaded files no row names (older than a signing in progress can be)
+# Uploaded files no row names (a crash, a deleted event's witnesses), once older than any signing in progress.
+RETENTION_ORPHAN_FILE_HOURS = 24
 # Whom the public contacts about their personal data (the privacy page shows it).
 PRIVACY_CONTACT_NAME = os.environ.get("PRIVACY_CONTACT_NAME", "Pejabat Pelindungan Data Pribadi")
 PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")

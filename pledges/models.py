@@ -273,7 +273,9 @@ class Pact(models.Model):
         has only some 10^7 plausible values. Whoever holds the salt (the signer, from the data-subject export)
         checks it with: hmac.new(bytes.fromhex(salt), canonical_json, hashlib.sha256).hexdigest().
         """
-        return hmac.new(bytes.fromhex(self.content_salt), self.canonical_content(), hashlib.sha256).hexdigest()
+        return hmac.new(
+            bytes.fromhex(self.content_salt), self.canonical_content(), hashlib.sha256
+        ).hexdigest()
 
     @property
     def content_hash_matches(self) -> bool:
