@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET
 
 from events import access
 from events.models import Agency, Attendee, Event
-from pledges.models import Pact, normalize_pact_code
+from pledges import accesslog
+from pledges.models import AccessRecord, Pact, normalize_pact_code
 from pledges.pdf import documents
 
 SIGNED_PACTS_SESSION_KEY = "signed_pacts"
@@ -64,7 +65,21 @@ def receipt_pdf(request, code):
         request.user, pact
     ):
         raise Http404
-    return pdf_response(lambda out: documents.declaration_pdf(pact, out=out), f"pakta-{pact.code}.pdf")
+    filename = f"pakta-{pact.code}.pdf"
+    response = pdf_response(lambda out: documents.declaration_pdf(pact, out=out), filename)
+    _record_document(request, filename, pact.event, identity_number=pact.signer_identity_number)
+    return response
+
+
+def _record_document(request, filename: str, event: Event, *, identity_number: str = "") -> None:
+    """A document with full identity numbers left the site: the access log says who took it."""
+    accesslog.record(
+        request,
+        action=AccessRecord.Action.DOCUMENT,
+        target=filename,
+        event=event,
+        identity_number=identity_number,
+    )
 
 
 @require_GET
@@ -92,10 +107,13 @@ def event_sheet(request, pk):
         return redirect(event)
     signed, agency = form.cleaned_data["signed"], form.cleaned_data["agency"]
     attendees = Attendee.objects.visible_to(request.user)
-    return pdf_response(
+    filename = _filename("lembar-tanda-tangan", event, agency, signed)
+    response = pdf_response(
         lambda out: documents.sheet_pdf(event, out=out, signed=signed, agency=agency, attendees=attendees),
-        _filename("lembar-tanda-tangan", event, agency, signed),
+        filename,
     )
+    _record_document(request, filename, event)
+    return response
 
 
 def _declarations_download(request, pk, build, kind: str):
@@ -106,9 +124,10 @@ def _declarations_download(request, pk, build, kind: str):
         return redirect(event)
     agency = form.cleaned_data["agency"]
     attendees = Attendee.objects.visible_to(request.user)
-    return pdf_response(
-        lambda out: build(event, out=out, agency=agency, attendees=attendees), _filename(kind, event, agency)
-    )
+    filename = _filename(kind, event, agency)
+    response = pdf_response(lambda out: build(event, out=out, agency=agency, attendees=attendees), filename)
+    _record_document(request, filename, event)
+    return response
 
 
 @login_required

@@ -19,11 +19,11 @@ from events import access, services
 from events.filters import EventFilter
 from events.forms import AgencyForm, InvitationForm
 from events.models import Attendee, Event, Invitation
-from pledges import audit, exports
+from pledges import accesslog, audit, exports
 from pledges import services as pledge_services
 from pledges.filters import AttendeeFilter
 from pledges.forms import EventForm
-from pledges.models import with_counts, with_signing
+from pledges.models import AccessRecord, with_counts, with_signing
 
 DASHBOARD_ROWS = 10
 PAGE_SIZE = 25
@@ -158,6 +158,7 @@ def export(request, pk, format):
     response = HttpResponse(render_export(event), content_type=content_type)
     filename = f"peserta-{event.code}-{slugify(event.title)[:40]}.{format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    accesslog.record(request, action=AccessRecord.Action.EXPORT, target=filename, event=event)
     return response
 
 
