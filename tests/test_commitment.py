@@ -12,9 +12,11 @@ import hmac
 import json
 
 import pytest
+from django.urls import reverse
 
+from pledges.attendance import attendance_code
 from pledges.models import Pact
-from tests.factories import AttendeeFactory, PactFactory
+from tests.factories import AttendeeFactory, PactFactory, signature_data_url
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +78,20 @@ def test_the_salted_commitment_does_not(pact):
 
 def test_the_holder_of_the_salt_can_open_the_commitment(pact):
     assert salted(pact.content_salt, pact.canonical_content()) == pact.content_hash
+
+
+def test_a_pact_signed_on_a_phone_gets_a_commitment_its_receipt_shows_but_never_its_salt(client):
+    attendee = AttendeeFactory(identity_number=NIP)
+    event = attendee.event
+    client.post(
+        reverse("pledges:sign", args=[event.code]),
+        {"identity_number": NIP, "attendance_code": attendance_code(event)},
+    )
+    response = client.post(
+        reverse("pledges:sign_confirm", args=[event.code]), {"signature": signature_data_url()}
+    )
+    pact = Pact.objects.get()
+    assert pact.content_hash_matches and len(pact.content_salt) == 64
+    receipt = client.get(response.url).text
+    assert pact.content_hash in receipt
+    assert pact.content_salt not in receipt
