@@ -52,7 +52,8 @@ class SubjectData:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.attendees.exists() or self.pacts.exists() or self.witnesses.exists())
+        rows = (self.attendees, self.attendee_history, self.pacts, self.pact_history, self.witnesses)
+        return not any(queryset.exists() for queryset in rows)
 
 
 def subject_data(*, user, identity_number: str) -> SubjectData:

@@ -250,3 +250,12 @@ def test_done_forgets_the_number(staff_client, people):
     staff_client.post(reverse("pledges:subject_done"))
     assert "data_subject_number" not in staff_client.session
     assert SITI["full_name"] not in staff_client.get(SEARCH).text
+
+
+def test_history_rows_alone_still_count_as_data_held(staff_client):
+    attendee = AttendeeFactory(event=EventFactory(status=Event.Status.DRAFT), **SITI)
+    attendee.delete()
+    search(staff_client, SITI["identity_number"])
+    assert "Tidak ada data tentang nomor ini" not in staff_client.get(SEARCH).text
+    archive = export(staff_client)
+    assert len(json.loads(archive.read("attendee_history.json"))) == 2

@@ -27,6 +27,7 @@ NO_SUBJECT = _("Cari nomor identitasnya terlebih dahulu.")
 
 
 def _current_number(request) -> str | None:
+    """The number being handled, for staff only."""
     access.require_staff_member(request.user)
     return request.session.get(SESSION_KEY)
 
@@ -57,7 +58,7 @@ def _render(request, *, form=None, bound: ContactChangeForm | None = None, bound
 @login_required
 def subject(request):
     """GET: the search form, and what is held about the number being handled; POST: look a number up."""
-    _current_number(request)
+    access.require_staff_member(request.user)
     form = SubjectSearchForm(request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
@@ -134,6 +135,6 @@ def subject_contact(request, pk):
 @require_POST
 def subject_done(request):
     """Forget the number being handled."""
-    _current_number(request)
+    access.require_staff_member(request.user)
     request.session.pop(SESSION_KEY, None)
     return redirect("pledges:subject")
