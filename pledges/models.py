@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,12 +13,12 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from events.models import Agency, Attendee, Event, random_code
 from pledges.privacy import mask_number
+from pledges.records import AccessRecord, AppendOnlyError  # noqa: F401 - the access log is a model of this app
 
 TEXT_FIELDS = ("title", "opening", "points", "closing", "place_date_line")
 
@@ -309,80 +310,76 @@ class Pact(models.Model):
         return mask_number(self.signer_identity_number)
 
 
-class AppendOnlyError(RuntimeError):
-    """The access log is evidence: the application adds to it and never changes or removes an entry."""
+class KioskDevice(models.Model):
+    """A tablet that keeps signing offline for one event, bound to the staff member who set it up.
 
-
-class AccessRecordQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("access records cannot be changed")
-
-    def delete(self):
-        raise AppendOnlyError("access records cannot be deleted")
-
-
-class AccessRecord(models.Model):
-    """Who read (or corrected) personal data, when, what and from where; written by pledges.accesslog.
-
-    The user and the event are kept as plain ids (no database constraint, nothing cascades): an entry outlives
-    both. On PostgreSQL a trigger refuses UPDATE and DELETE as well (migration 0007).
+    Staff revoke a lost tablet: whatever it sends afterwards is refused and listed.
     """
 
-    class Action(models.TextChoices):
-        EXPORT = "export", _("Ekspor daftar peserta")
-        DOCUMENT = "document", _("Dokumen dengan NIP lengkap")
-        SUBJECT_SEARCH = "subject_search", _("Pencarian data seseorang")
-        SUBJECT_EXPORT = "subject_export", _("Salinan data seseorang")
-        SUBJECT_CORRECT = "subject_correct", _("Koreksi data kontak")
-        SUBJECT_ERASE = "subject_erase", _("Penghapusan data kontak")
-        SIGN_IN = "sign_in", _("Masuk")
-        SIGN_IN_FAILED = "sign_in_failed", _("Gagal masuk")
-        SHRED = "shred", _("Penghapusan sesuai jadwal retensi")
-
-    at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True, editable=False)
+    event = models.ForeignKey(Event, models.CASCADE, related_name="kiosk_devices", verbose_name=_("kegiatan"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("pengguna"),
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="kiosk_devices", verbose_name=_("petugas")
     )
-    username = models.CharField(_("nama pengguna"), max_length=150, blank=True)
-    action = models.CharField(_("tindakan"), max_length=16, choices=Action.choices)
-    target = models.CharField(_("objek"), max_length=300, blank=True)
-    event = models.ForeignKey(
-        Event,
-        models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("kegiatan"),
+    device_id = models.UUIDField(_("ID perangkat"), unique=True)
+    label = models.CharField(_("nama perangkat"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("didaftarkan pada"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("terakhir terhubung"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # Keyed hashes (pledges.clientdata): whose data it was (an identity number) and where the request came from.
-    subject_hmac = models.CharField(_("HMAC nomor identitas"), max_length=64, blank=True, db_index=True)
-    address_hmac = models.CharField(_("HMAC alamat IP"), max_length=64, blank=True)
-
-    objects = AccessRecordQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("catatan akses data pribadi")
-        verbose_name_plural = _("catatan akses data pribadi")
+        ordering = ["-created_at"]
+        verbose_name = _("perangkat kios luring")
+        verbose_name_plural = _("perangkat kios luring")
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} · {self.username or '-'} · {self.get_action_display()}"
+        return self.label or str(self.device_id)
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("access records cannot be changed")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("access records cannot be deleted")
+
+class OfflineSignature(models.Model):
+    """One signature a kiosk captured offline and sent later: the server's verdict on it, kept for good.
+
+    The kiosk's key makes a resend harmless: the same key always gets the same answer.
+    """
+
+    class Verdict(models.TextChoices):
+        ACCEPTED = "accepted", _("Diterima")
+        REFUSED = "refused", _("Ditolak")
+
+    key = models.UUIDField(_("kunci kiriman"), unique=True, default=uuid.uuid4)
+    device = models.ForeignKey(
+        KioskDevice, models.PROTECT, related_name="signatures", verbose_name=_("perangkat")
+    )
+    attendee = models.ForeignKey(
+        Attendee, models.SET_NULL, null=True, related_name="+", verbose_name=_("peserta")
+    )
+    pact = models.OneToOneField(
+        Pact, models.PROTECT, null=True, blank=True, related_name="offline_signature", verbose_name=_("pakta")
+    )
+    captured_at = models.DateTimeField(_("diambil pada"))
+    received_at = models.DateTimeField(_("diterima server pada"), auto_now_add=True)
+    verdict = models.CharField(_("keputusan"), max_length=8, choices=Verdict.choices)
+    reason = models.CharField(_("alasan"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["captured_at", "pk"]
+        verbose_name = _("tanda tangan luring")
+        verbose_name_plural = _("tanda tangan luring")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verdict="accepted", pact__isnull=False) | Q(verdict="refused", pact__isnull=True),
+                name="offline_signature_verdict_matches_pact",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.key} · {self.get_verdict_display()}"
 
 
 def with_counts(events: models.QuerySet) -> models.QuerySet:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from events.models import Attendee, Event, Witness
 from events.validators import normalize_number
 from pledges.clientdata import identity_number_hash
-from pledges.models import AccessRecord, Pact
+from pledges.models import AccessRecord, OfflineSignature, Pact
 from pledges.pdf import documents
 
 ACCESS_RECORD_FIELDS = ("at", "username", "action", "target", "event")
@@ -32,6 +32,7 @@ attendee_history.json     riwayat perubahan data peserta
 pacts.json                pakta yang ditandatangani (termasuk garam komitmen, content_salt)
 pact_history.json         riwayat perubahan pakta
 witnesses.json            data sebagai saksi
+offline_signatures.json   tanda tangan dari kios luring dan keputusan server atasnya
 access_records.json       siapa mengunduh atau mengolah data ini, dan kapan
 commitments.json          isi kanonik tiap pakta; content_hash = HMAC-SHA256(content_salt, isi kanonik)
 pakta/                    pakta dalam PDF, dengan NIP lengkap
@@ -48,6 +49,7 @@ class SubjectData:
     pacts: QuerySet
     pact_history: QuerySet
     witnesses: QuerySet
+    offline_signatures: QuerySet
     access_records: QuerySet
 
     @property
@@ -76,6 +78,9 @@ def subject_data(*, user, identity_number: str) -> SubjectData:
         .filter(Q(signer_identity_number=number) | Q(id__in=pacts.values("pk")))
         .order_by("history_date", "history_id"),
         witnesses=Witness.objects.filter(event__in=event_ids, identity_number=number).order_by("pk"),
+        offline_signatures=OfflineSignature.objects.filter(
+            Q(attendee__in=attendees.values("pk")) | Q(pact__in=pacts.values("pk"))
+        ).order_by("pk"),
         access_records=AccessRecord.objects.filter(subject_hmac=identity_number_hash(number))
         .filter(Q(event__isnull=True) | Q(event__in=event_ids))
         .order_by("at", "pk"),
@@ -165,6 +170,7 @@ def subject_zip(data: SubjectData, *, generated_by: str):
             "pacts.json": _json(data.pacts),
             "pact_history.json": _json(data.pact_history),
             "witnesses.json": _json(data.witnesses),
+            "offline_signatures.json": _json(data.offline_signatures),
             "access_records.json": _json(data.access_records, fields=ACCESS_RECORD_FIELDS),
             "commitments.json": _commitments(data.pacts),
         }
@@ -183,6 +189,7 @@ def subject_zip(data: SubjectData, *, generated_by: str):
                 "pacts": data.pacts.count(),
                 "pact_history": data.pact_history.count(),
                 "witnesses": data.witnesses.count(),
+                "offline_signatures": data.offline_signatures.count(),
                 "access_records": data.access_records.count(),
             },
             "files": files,

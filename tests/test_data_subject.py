@@ -3,15 +3,17 @@ corrections and erasure, each recorded."""
 
 import io
 import json
+import uuid
 import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from events.models import Attendee, Event
 from pledges.clientdata import identity_number_hash
-from pledges.models import AccessRecord, Pact
+from pledges.models import AccessRecord, KioskDevice, OfflineSignature, Pact
 from pledges.services import pacts_record_paper
 from tests import pdfs
 from tests.factories import (
@@ -65,6 +67,11 @@ def people(staff_user):
     found["siti_witness"] = WitnessFactory(
         event=drawn_event, name=SITI["full_name"], identity_number=SITI["identity_number"]
     )
+    device = KioskDevice.objects.create(device_id=uuid.uuid4(), user=staff_user, event=paper_event)
+    for name in ("siti", "budi"):
+        found[name]["offline"] = OfflineSignature.objects.create(
+            device=device, attendee=found[name]["attendees"][1], captured_at=timezone.now(), verdict="refused"
+        )
     return found
 
 
@@ -100,6 +107,7 @@ def test_the_copy_holds_every_row_about_the_person_and_nothing_about_anyone_else
         Pact.history.filter(id__in=pact_ids).values_list("history_id", flat=True)
     )
     assert ids(archive, "witnesses.json") == {people["siti_witness"].pk}
+    assert ids(archive, "offline_signatures.json") == {siti["offline"].pk}
     commitments = json.loads(archive.read("commitments.json"))
     assert {entry["code"] for entry in commitments} == {pact.code for pact in siti["pacts"]}
     assert all(entry["matches"] for entry in commitments)

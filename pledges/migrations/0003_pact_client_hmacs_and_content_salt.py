@@ -34,6 +34,6 @@ def _fields(model_name):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("pledges", "0002_pact_signer_name_trigram")]
+    dependencies = [("pledges", "0003_offline_kiosk")]
 
     operations = _fields("pact") + _fields("historicalpact")
