@@ -27,7 +27,7 @@ class AccessRecord(models.Model):
     """Who read (or corrected) personal data, when, what and from where; written by pledges.accesslog.
 
     The user and the event are kept as plain ids (no database constraint, nothing cascades): an entry outlives
-    both. On PostgreSQL a trigger refuses UPDATE and DELETE as well (migration 0007).
+    both. On PostgreSQL a trigger refuses UPDATE and DELETE as well (migration 0009).
     """
 
     class Action(models.TextChoices):

@@ -9,20 +9,18 @@ their public fields, the identity number they were signed with and their commitm
 
 import datetime
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from events import pending, retention
-from events.models import Attendee, Witness
-from pledges.models import AccessRecord, Pact, PaperSheet
+from events.models import Attendee
+from pledges.models import AccessRecord, Pact
+from pledges.sweep import media_sweep_orphans
 
 HAS_CLIENT_DATA = ~Q(client_address_hmac="") | ~Q(client_agent_hmac="")
-MEDIA_FOLDERS = ("signatures", "sheets", "witnesses")
 
 
 @dataclass
@@ -153,53 +151,17 @@ class Sessions(Rule):
 
 
 class OrphanFiles(Rule):
-    """Signature images, scans and witness signatures that no row names: left by a deleted event's witnesses or
-    by a crash between writing a file and saving its row."""
+    """Signature images, scans and witness signatures that no row names, in every upload folder (the periodic
+    sweep looks at recent months only)."""
 
     identifier = "orphan_files"
-    description = "uploaded files no record names, older than RETENTION_ORPHAN_FILE_HOURS"
-
-    @staticmethod
-    def _referenced() -> set[str]:
-        names = set()
-        for rows, fields in (
-            (Pact.objects, ("signature", "signature_print")),
-            (Pact.history, ("signature", "signature_print")),
-            (PaperSheet.objects, ("file",)),
-            (Witness.objects, ("signature",)),
-        ):
-            for values in rows.values_list(*fields):
-                names.update(name for name in values if name)
-        return names
-
-    @staticmethod
-    def _walk(folder: str):
-        if not default_storage.exists(folder):
-            return
-        directories, files = default_storage.listdir(folder)
-        for name in files:
-            yield str(PurePosixPath(folder, name))
-        for directory in directories:
-            yield from OrphanFiles._walk(str(PurePosixPath(folder, directory)))
-
-    def _orphans(self, now) -> list[str]:
-        before = now - datetime.timedelta(hours=settings.RETENTION_ORPHAN_FILE_HOURS)
-        referenced = self._referenced()
-        return sorted(
-            name
-            for folder in MEDIA_FOLDERS
-            for name in self._walk(folder)
-            if name not in referenced and default_storage.get_modified_time(name) < before
-        )
+    description = "uploaded files no record names, older than ORPHAN_MEDIA_AGE seconds"
 
     def find(self, now):
-        return self.outcome(files=self._orphans(now))
+        return self.outcome(files=media_sweep_orphans(months=None, now=now, dry_run=True))
 
     def shred(self, now):
-        orphans = self._orphans(now)
-        for name in orphans:
-            default_storage.delete(name)
-        return self.outcome(files=orphans)
+        return self.outcome(files=media_sweep_orphans(months=None, now=now))
 
 
 RULES: tuple[Rule, ...] = (

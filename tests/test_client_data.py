@@ -8,7 +8,7 @@ from pledges import shredder
 from pledges.clientdata import address_hash, user_agent_hash
 from pledges.models import Pact
 from pledges.services import pact_sign
-from tests.factories import AttendeeFactory, UserFactory, signature_data_url
+from tests.factories import AttendeeFactory, UserFactory, signature_data_url, signing_post
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_no_table_holds_an_address_or_user_agent_in_clear_after_signing_signing_
     )
     client.post(
         reverse("pledges:kiosk_sign", args=[attendee.event.pk, attendee.pk]),
-        {"signature": signature_data_url()},
+        signing_post(),
         REMOTE_ADDR=ADDRESS,
         HTTP_USER_AGENT=AGENT,
     )

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from pledges.attendance import attendance_code
 from pledges.models import Pact
-from tests.factories import AttendeeFactory, PactFactory, signature_data_url
+from tests.factories import AttendeeFactory, PactFactory, signing_post
 
 pytestmark = pytest.mark.django_db
 
@@ -87,9 +87,7 @@ def test_a_pact_signed_on_a_phone_gets_a_commitment_its_receipt_shows_but_never_
         reverse("pledges:sign", args=[event.code]),
         {"identity_number": NIP, "attendance_code": attendance_code(event)},
     )
-    response = client.post(
-        reverse("pledges:sign_confirm", args=[event.code]), {"signature": signature_data_url()}
-    )
+    response = client.post(reverse("pledges:sign_confirm", args=[event.code]), signing_post())
     pact = Pact.objects.get()
     assert pact.content_hash_matches and len(pact.content_salt) == 64
     receipt = client.get(response.url).text

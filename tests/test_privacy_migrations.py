@@ -9,8 +9,8 @@ from pledges.clientdata import address_hash, user_agent_hash
 from pledges.models import Pact
 from tests.factories import AttendeeFactory
 
-BEFORE = [("pledges", "0003_pact_client_hmacs_and_content_salt")]
-AFTER = [("pledges", "0005_pact_drop_clear_client_data")]
+BEFORE = [("pledges", "0005_pact_client_hmacs_and_content_salt")]
+AFTER = [("pledges", "0007_pact_drop_clear_client_data")]
 ADDRESS, AGENT = "10.9.8.7", "Mozilla/5.0 Lama"
 
 

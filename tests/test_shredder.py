@@ -179,9 +179,10 @@ class TestOnDisk:
         orphan = settings.MEDIA_ROOT / witness.signature.name
         event_services.event_delete(event=event, user=None)
         assert orphan.exists()  # deleting the event left its witness's signature behind
-        too_young = shredder.shred(now=NOW)
+        written = timezone.now()
+        too_young = shredder.shred(now=written)
         assert orphan.exists() and files(too_young, "orphan_files") == []
-        later = NOW + datetime.timedelta(hours=settings.RETENTION_ORPHAN_FILE_HOURS + 1)
+        later = written + datetime.timedelta(seconds=settings.ORPHAN_MEDIA_AGE + 1)
         outcomes = shredder.shred(now=later)
         assert not orphan.exists()
         assert files(outcomes, "orphan_files") == [witness.signature.name]

@@ -18,6 +18,6 @@ def _operations(model_name):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("pledges", "0004_pact_hash_client_data_and_salt_commitments")]
+    dependencies = [("pledges", "0006_pact_hash_client_data_and_salt_commitments")]
 
     operations = _operations("pact") + _operations("historicalpact")

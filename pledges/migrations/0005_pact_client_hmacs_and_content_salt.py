@@ -34,6 +34,6 @@ def _fields(model_name):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("pledges", "0003_offline_kiosk")]
+    dependencies = [("pledges", "0004_pact_idempotency_key_document_job")]
 
     operations = _fields("pact") + _fields("historicalpact")

@@ -113,6 +113,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("pledges", "0003_pact_client_hmacs_and_content_salt")]
+    dependencies = [("pledges", "0005_pact_client_hmacs_and_content_salt")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False)]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0004_attendee_personal_code_removable'),
-        ('pledges', '0005_pact_drop_clear_client_data'),
+        ('pledges', '0007_pact_drop_clear_client_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

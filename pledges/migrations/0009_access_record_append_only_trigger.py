@@ -33,6 +33,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("pledges", "0006_access_record")]
+    dependencies = [("pledges", "0008_access_record")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
