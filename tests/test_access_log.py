@@ -1,13 +1,15 @@
 """Reads of personal data and sign-ins are recorded with who, when, what and from where; nobody rewrites them."""
 
+import re
 from pathlib import Path
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from pledges import jobs
 from pledges.clientdata import address_hash, identity_number_hash
-from pledges.models import AccessRecord, AppendOnlyError
+from pledges.models import AccessRecord, AppendOnlyError, DocumentJob
 from pledges.pdf import documents
 from tests.factories import BawasluStaffFactory, EventFactory, PactFactory, UserFactory
 
@@ -154,3 +156,24 @@ class TestAdmin:
         client.force_login(user)
         response = client.get(reverse("admin:pledges_accessrecord_changelist"))
         assert response.status_code in (302, 403)
+
+
+def test_a_document_made_in_the_background_is_recorded_when_downloaded(
+    staff_client, staff_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setitem(jobs.INLINE_MAX_ROWS, DocumentJob.Kind.PACTS, 1)
+    event = EventFactory()
+    PactFactory.create_batch(2, attendee__event=event)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.get(reverse("pledges:event_pacts_pdf", args=[event.pk]))
+    job = DocumentJob.objects.get(pk=int(re.search(r"/dokumen/(\d+)/", response.url)[1]))
+    assert not AccessRecord.objects.filter(action="document").exists()  # asking is not reading
+    download = staff_client.get(reverse("pledges:document_job_file", args=[job.pk]))
+    assert download.status_code == 200
+    record = last()
+    assert (record.action, record.user, record.event, record.target) == (
+        "document",
+        staff_user,
+        event,
+        job.filename,
+    )
