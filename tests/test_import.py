@@ -1,8 +1,6 @@
 """Importing attendee lists from CSV and XLSX: preview verdicts, commit of confirmed rows, broken files."""
 
 import io
-import os
-import tempfile
 
 import pytest
 from django.urls import reverse
@@ -10,6 +8,7 @@ from openpyxl import Workbook
 
 from events import imports
 from events.models import Agency, Attendee, Event
+from events.pending import PendingImport
 from tests.factories import AgencyFactory, AttendeeFactory, EventFactory, nip
 
 pytestmark = pytest.mark.django_db
@@ -199,7 +198,7 @@ def test_a_broken_file_gets_a_clear_message_and_changes_nothing(client, staff, e
     assert response.status_code == 200
     assert str(message) in response.context["form"].errors["file"]
     assert not event.attendees.exists()
-    assert imports.PendingImport.SESSION_KEY not in client.session
+    assert PendingImport.SESSION_KEY not in client.session
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(client, staff, event, settings, tmp_path):
@@ -262,23 +261,15 @@ def test_two_thousand_rows_import_in_bulk_without_a_query_per_row(
     assert Attendee.history.filter(event_id=event.pk).count() == 2000
 
 
-def test_abandoned_uploads_are_removed_after_a_day(client, staff, event, settings):
-    pending = settings.MEDIA_ROOT / imports.PendingImport.FOLDER
-    pending.mkdir(parents=True)
-    stale = pending / ("0" * 32 + ".json")
+def test_abandoned_uploads_are_removed_after_a_day(client, staff, event, settings, tmp_path):
+    import os
+
+    settings.ATTENDEE_IMPORT_DIR = tmp_path
+    stale = tmp_path / ("0" * 32 + ".json")
     stale.write_text("[]")
     os.utime(stale, (0, 0))
     upload(client, event, csv_file(f"nama,nip,instansi\nAndi,{PNS},Dinas Pendidikan\n"))
     assert not stale.exists()
-    assert len(list(pending.glob("*.json"))) == 1
+    assert len(list(tmp_path.glob("*.json"))) == 1
     commit(client, event, [2])
-    assert not list(pending.glob("*.json"))
-
-
-def test_the_confirmation_may_reach_another_web_server(client, staff, event, monkeypatch, tmp_path):
-    """Nothing of the upload stays on the machine that received it: the preview reads shared storage."""
-    upload(client, event, csv_file(f"nama,nip,instansi\nAndi,{PNS},Dinas Pendidikan\n"))
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "another-machine"))
-    response = commit(client, event, [2])
-    assert response.status_code == 302
-    assert event.attendees.get().identity_number == PNS
+    assert not list(tmp_path.glob("*.json"))
