@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from neutrality.clients import client_ip
 from pledges import throttle
+from pledges.clientdata import address_hash
 from pledges.models import Pact
 from tests.factories import AttendeeFactory, EventFactory, signature_data_url
 
@@ -121,4 +122,5 @@ def test_a_pact_records_the_client_behind_the_proxy(staff_client, settings):
         REMOTE_ADDR=PROXY,
         HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.23",
     )
-    assert Pact.objects.get().ip_address == "198.51.100.23"
+    # The pact keeps a keyed hash of the address, never the address itself.
+    assert Pact.objects.get().client_address_hmac == address_hash("198.51.100.23")
