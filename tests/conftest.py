@@ -33,6 +33,22 @@ def _test_storage(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _plain_http_and_one_factor():
+    """The test client and the live server speak plain HTTP, and most tests sign in with force_login.
+
+    Session-wide, before the live server builds its middleware (SecurityMiddleware reads its settings once).
+    Production defaults (HTTPS redirect, secure cookies, the TOTP step) have their own tests, which change
+    these back: tests/test_headers.py, tests/test_two_factor.py.
+    """
+    from django.test.utils import override_settings
+
+    with override_settings(
+        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False, OTP_REQUIRED=False
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached figures and rate-limit counters must not leak from one test into the next."""
