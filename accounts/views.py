@@ -65,6 +65,15 @@ def enrol(request):
     return render(request, "accounts/enrol.html", context, status=400 if form.errors else 200)
 
 
+class LoginView(auth_views.LoginView):
+    """Step one of signing in. django-axes counts the failures; a wrong password is a 400 like any bad input."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's own password change, in the site's look; every signed-in role may use it."""
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as account_views
 from events.urls import urlpatterns as event_urlpatterns
 from neutrality import views
 from pledges.urls import staff_urlpatterns
@@ -11,7 +12,7 @@ from pledges.urls import staff_urlpatterns
 urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("masuk/", account_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -44,7 +44,12 @@ def _plain_http_and_one_factor():
     from django.test.utils import override_settings
 
     with override_settings(
-        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False, OTP_REQUIRED=False
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        OTP_REQUIRED=False,
+        # Hashing a password the production way takes a fifth of a second; tests sign in hundreds of times.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
         yield
 
