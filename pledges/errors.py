@@ -29,9 +29,14 @@ PERSONAL_CODE_UNKNOWN = _(
 ATTENDANCE_CODE_WRONG = _(
     "Kode kehadiran salah atau sudah kedaluwarsa. Lihat kode terbaru di layar ruangan dan coba lagi."
 )
+PRESENCE_EXPIRED = _(
+    "Kode QR yang dipindai sudah kedaluwarsa. Pindai lagi kode QR di layar ruangan, atau masukkan kode "
+    "kehadiran yang tampil di sana."
+)
 IDENTITY_EXPIRED = _("Waktu pengisian habis. Silakan masukkan nomor dan kode Anda sekali lagi.")
 TOO_MANY_ATTEMPTS = _(
-    "Terlalu banyak percobaan yang salah. Tunggu beberapa menit, atau tanda tangani di meja panitia."
+    "Terlalu banyak percobaan yang salah. Tunggu beberapa menit, pindai kode QR di layar ruangan, atau "
+    "tanda tangani di meja panitia."
 )
 WALK_IN_NOT_ALLOWED = _("Kegiatan ini tidak menerima peserta yang tidak terdaftar.")
 WALK_IN_NUMBER_TAKEN = _("Nomor ini sudah terdaftar pada kegiatan ini; masuk dengan nomor tersebut.")

@@ -67,8 +67,8 @@ class IdentifyForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     attendance_code = forms.CharField(
-        label=_("Kode kehadiran (6 angka di layar ruangan)"),
-        max_length=10,
+        label=_("Kode kehadiran (8 angka di layar ruangan)"),
+        max_length=12,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
@@ -79,9 +79,20 @@ class IdentifyForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "style": "text-transform: uppercase"}),
     )
 
+    def __init__(self, *args, present: bool = False, **kwargs):
+        """`present`: the phone scanned the hall's screen, so the number alone will do."""
+        super().__init__(*args, **kwargs)
+        self.present = present
+        if present:
+            del self.fields["attendance_code"]
+
     def clean(self):
         data = super().clean()
         if data.get("personal_code"):
+            return data
+        if self.present:
+            if not data.get("identity_number"):
+                raise ValidationError(_("Isi NIP/NI PPPK/NRP Anda, atau kode pribadi dari undangan."))
             return data
         if not data.get("identity_number") or not data.get("attendance_code"):
             raise ValidationError(
