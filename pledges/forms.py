@@ -76,7 +76,7 @@ class IdentifyForm(forms.Form):
         label=_("atau kode pribadi dari undangan"),
         max_length=12,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "style": "text-transform: uppercase"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "text-uppercase"}),
     )
 
     def __init__(self, *args, present: bool = False, **kwargs):

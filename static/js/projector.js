@@ -12,11 +12,6 @@
     });
   }
 
-  // Widths come from data attributes: the CSP allows no style attributes in the markup.
-  root.querySelectorAll("[data-width]").forEach(function (el) {
-    el.style.width = el.getAttribute("data-width") + "%";
-  });
-
   function tick() {
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) {
