@@ -22,7 +22,8 @@ API_PAGE_SIZE = 100
 # Counting every matching row of a million costs more than the page itself; above this, "more than" will do.
 COUNT_CAP = 1_000
 CSV_CHUNK = 2_000
-CHART_BASE_HEIGHT, CHART_BAR_HEIGHT = 80, 32  # pixels: a horizontal bar chart grows with its rows
+CHART_BASE_HEIGHT, CHART_BAR_HEIGHT = 80, 32
+SIGNATURE_MAX_AGE = 60  # seconds  # pixels: a horizontal bar chart grows with its rows
 
 REGISTRY_RELATED = ("event__election", "agency__province", "agency__regency")
 PACT_RELATED = (
@@ -64,7 +65,9 @@ def pact_signature(request, code):
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(image, content_type="image/png")
-    response["Cache-Control"] = "public, max-age=3600"
+    # Kept by the browser only, and briefly: no shared cache holds a signature, and a withdrawn pact's image
+    # (404 from then on) disappears from screens within SIGNATURE_MAX_AGE.
+    response["Cache-Control"] = f"private, max-age={SIGNATURE_MAX_AGE}"
     return response
 
 
