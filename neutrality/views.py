@@ -1,7 +1,7 @@
 from django.core.cache import cache
 from django.http import HttpResponseServerError
-from django.template import loader
 from django.shortcuts import render
+from django.template import loader
 
 from events.models import Event
 from pledges.models import Pact

@@ -3,6 +3,7 @@
 With several workers the cache must be shared (set ``REDIS_URL``); the local-memory default counts per process.
 """
 
+import contextlib
 import time
 from dataclasses import dataclass
 
@@ -79,7 +80,6 @@ class Attempt:
             taken = self._taken.pop(name, None)
             if taken is None:
                 continue
-            try:
+            # ValueError: the window ended meanwhile, and there is nothing left to give back.
+            with contextlib.suppress(ValueError):
                 cache.decr(taken[0])
-            except ValueError:  # the window ended meanwhile: nothing left to give back
-                pass

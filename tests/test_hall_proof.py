@@ -69,10 +69,15 @@ def test_guesses_from_many_addresses_are_throttled_per_event(client, event):
 
 def test_a_wrong_code_says_nothing_about_who_is_on_the_list(client, event):
     listed = AttendeeFactory(event=event)
-    on_list = _identify(client, event, identity_number=listed.identity_number, attendance_code=_wrong_code(event))
+    on_list = _identify(
+        client, event, identity_number=listed.identity_number, attendance_code=_wrong_code(event)
+    )
     off_list = _identify(client, event, identity_number=nip(777), attendance_code=_wrong_code(event))
     assert on_list.status_code == off_list.status_code == 400
-    assert str(errors.ATTENDANCE_CODE_WRONG) in on_list.text and str(errors.ATTENDANCE_CODE_WRONG) in off_list.text
+    assert (
+        str(errors.ATTENDANCE_CODE_WRONG) in on_list.text
+        and str(errors.ATTENDANCE_CODE_WRONG) in off_list.text
+    )
     assert str(errors.NUMBER_UNKNOWN) not in off_list.text
 
 
@@ -132,7 +137,9 @@ def test_the_screen_keeps_working_when_the_typed_route_is_exhausted(client, even
     """Someone burning the event's allowance from outside cannot lock out the people in the hall."""
     attendee = AttendeeFactory(event=event)
     for n in range(services.EVENT_ATTEMPTS):
-        _identify(client, event, address=f"198.51.100.{n}", identity_number=nip(n), attendance_code="12345678")
+        _identify(
+            client, event, address=f"198.51.100.{n}", identity_number=nip(n), attendance_code="12345678"
+        )
     client.get(reverse("pledges:sign_present", args=[event.code, presence_token(event)]))
     assert _identify(client, event, identity_number=attendee.identity_number).status_code == 302
 

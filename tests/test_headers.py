@@ -94,7 +94,14 @@ def test_no_template_has_an_inline_script_a_handler_or_a_style_attribute():
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "name",
-    ["events:dashboard", "events:list", "events:detail", "events:export", "pledges:event_sheet", "events:history"],
+    [
+        "events:dashboard",
+        "events:list",
+        "events:detail",
+        "events:export",
+        "pledges:event_sheet",
+        "events:history",
+    ],
 )
 def test_staff_pages_and_downloads_are_not_stored(staff_client, name):
     from tests.factories import InvitationFactory
@@ -117,7 +124,10 @@ def test_the_signers_receipt_and_pdf_are_not_stored(client):
     session = client.session
     session[SIGNED_PACTS_SESSION_KEY] = [pact.code]
     session.save()
-    for url in (reverse("pledges:receipt", args=[pact.code]), reverse("pledges:receipt_pdf", args=[pact.code])):
+    for url in (
+        reverse("pledges:receipt", args=[pact.code]),
+        reverse("pledges:receipt_pdf", args=[pact.code]),
+    ):
         response = client.get(url)
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]

@@ -130,4 +130,6 @@ def test_sessions_end_after_a_working_day_without_activity(client):
     client.force_login(BawasluStaffFactory())
     response = client.get(reverse("events:dashboard"))
     # Every request renews the cookie for another working day: the limit counts from the last activity.
-    assert response.cookies[django_settings.SESSION_COOKIE_NAME]["max-age"] == django_settings.SESSION_COOKIE_AGE
+    assert (
+        response.cookies[django_settings.SESSION_COOKIE_NAME]["max-age"] == django_settings.SESSION_COOKIE_AGE
+    )

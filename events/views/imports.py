@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import access, imports
 from events.forms import AttendeeImportForm
+from events.http import render_form
 from events.services import EventError
 
 
@@ -29,7 +30,7 @@ def upload(request, pk):
         else:
             imports.PendingImport(request.session).save(event=event, filename=upload.name, records=records)
             return redirect("events:import_preview", event.pk)
-    return render(request, "events/import_upload.html", {"form": form, "event": event})
+    return render_form(request, "events/import_upload.html", {"form": form, "event": event})
 
 
 @login_required

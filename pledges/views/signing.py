@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from events import access
+from events.http import render_form
 from events.models import Attendee, Event
 from pledges import errors, services
 from pledges.access import get_pact_for_user
@@ -66,14 +67,6 @@ def _status_for(message, default: int = 400) -> int:
     if message == errors.TOO_MANY_ATTEMPTS:
         return 429
     return default
-
-
-def _form_page(request, template: str, context: dict, *, status: int | None = None):
-    """A form page; a refused submission answers 400 (or what the refusal calls for), not 200."""
-    form = context["form"]
-    if status is None:
-        status = 400 if form.is_bound and form.errors else 200
-    return render(request, template, context, status=status)
 
 
 # --- Kiosk -------------------------------------------------------------------------------------------------
@@ -133,7 +126,7 @@ def kiosk_sign(request, pk, attendee_pk):
         else:
             return redirect("pledges:kiosk_done", pk=event.pk, code=pact.code)
     context = {"event": event, "attendee": attendee, "form": form, "kiosk": True}
-    return _form_page(request, "pledges/signing/kiosk_sign.html", context)
+    return render_form(request, "pledges/signing/kiosk_sign.html", context)
 
 
 def _kiosk_refusal(event: Event, attendee: Attendee):
@@ -223,7 +216,7 @@ def sign(request, code):
                 return redirect("pledges:sign_walk_in", code=event.code)
             return _to_confirm(request, event, attendee)
     context = {"event": event, "form": form, "present": present}
-    return _form_page(request, "pledges/signing/sign_identify.html", context, status=status)
+    return render_form(request, "pledges/signing/sign_identify.html", context, status=status)
 
 
 @never_cache
@@ -246,7 +239,7 @@ def sign_walk_in(request, code):
         else:
             del request.session[WALK_IN_SESSION_KEY]
             return _to_confirm(request, event, attendee)
-    return _form_page(request, "pledges/signing/sign_walk_in.html", {"event": event, "form": form})
+    return render_form(request, "pledges/signing/sign_walk_in.html", {"event": event, "form": form})
 
 
 @never_cache
@@ -279,7 +272,7 @@ def sign_confirm(request, code):
                 pact.code,
             ]
             return redirect("pledges:receipt", code=pact.code)
-    return _form_page(
+    return render_form(
         request, "pledges/signing/sign_confirm.html", {"event": event, "attendee": attendee, "form": form}
     )
 
@@ -360,7 +353,9 @@ def paper(request, pk):
             messages.success(request, _("%(count)d pakta kertas dicatat.") % {"count": len(pacts)})
             return redirect("pledges:paper", pk=event.pk)
     sheets = event.paper_sheets.select_related("uploaded_by").prefetch_related("pacts")
-    return _form_page(request, "pledges/signing/paper.html", {"event": event, "form": form, "sheets": sheets})
+    return render_form(
+        request, "pledges/signing/paper.html", {"event": event, "form": form, "sheets": sheets}
+    )
 
 
 @login_required
@@ -372,7 +367,7 @@ def witnesses(request, pk):
         services.witness_add(event=event, **form.cleaned_data)
         messages.success(request, _("Saksi ditambahkan."))
         return redirect("pledges:witnesses", pk=event.pk)
-    return _form_page(
+    return render_form(
         request,
         "pledges/signing/witnesses.html",
         {"event": event, "form": form, "witnesses": event.witnesses.all()},
@@ -393,7 +388,7 @@ def witness_sign(request, pk, witness_pk):
         else:
             messages.success(request, _("Tanda tangan %(name)s tersimpan.") % {"name": witness.name})
             return redirect("pledges:witnesses", pk=event.pk)
-    return _form_page(
+    return render_form(
         request, "pledges/signing/witness_sign.html", {"event": event, "witness": witness, "form": form}
     )
 
@@ -413,7 +408,7 @@ def withdraw(request, code):
             messages.success(request, _("Pakta %(code)s ditarik.") % {"code": pact.code})
             return redirect("pledges:withdraw", code=pact.code)
     history = pact.history.select_related("history_user").order_by("history_date")
-    return _form_page(
+    return render_form(
         request,
         "pledges/signing/withdraw.html",
         {"pact": pact, "event": pact.event, "form": form, "history": history},
