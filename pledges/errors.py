@@ -45,7 +45,11 @@ SIGNATURE_NOT_PNG = _("Tanda tangan tidak terbaca: kirim gambar PNG dari kotak t
 SIGNATURE_TOO_LARGE = _("Gambar tanda tangan terlalu besar.")
 SIGNATURE_EMPTY = _("Tanda tangan kosong atau terlalu kecil. Silakan bubuhkan tanda tangan Anda.")
 
+SCAN_WRONG_TYPE = _("Berkas pindaian harus PDF, JPEG atau PNG.")
 WITNESS_ALREADY_SIGNED = _("Saksi ini sudah menandatangani.")
 PAPER_NOBODY_TICKED = _("Centang sedikitnya satu peserta yang menandatangani di kertas.")
 WITHDRAW_ALREADY = _("Pakta ini sudah ditarik.")
 WITHDRAW_REASON_REQUIRED = _("Tuliskan alasan penarikan.")
+WITHDRAW_REASON_TOO_LONG = _(
+    "Alasan penarikan paling panjang %(limit_value)d karakter; persingkat alasannya."
+)

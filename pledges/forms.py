@@ -1,26 +1,23 @@
 """Forms for signing: finding a name at the kiosk, proving who you are on a phone, paper sheets, witnesses."""
 
-import io
-
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from events import access
 from events.models import Agency, Attendee, Event, Witness
 from events.services import EVENT_FIELDS
+from pledges import errors
 from pledges.access import declarations_visible_to
-from pledges.services import walk_in_agencies
+from pledges.scans import scan_kind
+from pledges.services import WITHDRAW_REASON_MAX_LENGTH, walk_in_agencies
 
 SCAN_MAX_BYTES = 15 * 1024 * 1024
-SCAN_IMAGE_FORMATS = ["PNG", "JPEG"]
-SCAN_MAX_PIXELS = 60_000_000  # an A4 page scanned at 600 dpi is about 35 million pixels
 
 SCAN_TOO_LARGE = _("Berkas pindaian terlalu besar (paling besar %(max)s).")
-SCAN_WRONG_TYPE = _("Berkas pindaian harus PDF, JPEG atau PNG.")
+SCAN_WRONG_TYPE = errors.SCAN_WRONG_TYPE
 
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -151,25 +148,6 @@ class PaperForm(forms.Form):
         return scan
 
 
-def scan_kind(upload) -> str | None:
-    """'pdf', 'png' or 'jpeg' from the file's content (the name and the browser's content type can lie)."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    try:
-        with Image.open(io.BytesIO(upload.read()), formats=SCAN_IMAGE_FORMATS) as image:
-            if image.width * image.height > SCAN_MAX_PIXELS:
-                return None
-            image.verify()
-            return image.format.lower()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        return None
-    finally:
-        upload.seek(0)
-
-
 class WitnessForm(forms.ModelForm):
     class Meta:
         model = Witness
@@ -184,8 +162,11 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Alasan penarikan"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
-        error_messages={"required": _("Tuliskan alasan penarikan.")},
+        max_length=WITHDRAW_REASON_MAX_LENGTH,
+        error_messages={
+            "required": errors.WITHDRAW_REASON_REQUIRED,
+            "max_length": errors.WITHDRAW_REASON_TOO_LONG,
+        },
     )
 
 

@@ -4,7 +4,6 @@ import datetime
 import hashlib
 import secrets
 from collections.abc import Iterable
-from pathlib import PurePath
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -20,6 +19,8 @@ from pledges import errors
 from pledges.attendance import attendance_code_is_valid
 from pledges.errors import SigningError
 from pledges.models import Declaration, Pact, PaperSheet, new_pact_code
+from pledges.scans import SUFFIXES as SCAN_SUFFIXES
+from pledges.scans import scan_kind
 from pledges.signatures import signature_from_data_url
 from pledges.throttle import Attempt, Limit
 
@@ -351,6 +352,9 @@ def pacts_record_paper(
     attendee_ids = sorted({attendee.pk for attendee in attendees})
     if not attendee_ids:
         raise SigningError(errors.PAPER_NOBODY_TICKED)
+    kind = scan_kind(scan)
+    if kind is None:
+        raise SigningError(errors.SCAN_WRONG_TYPE)
     storage = PaperSheet._meta.get_field("file").storage
     stored: list[str] = []
     try:
@@ -377,7 +381,8 @@ def pacts_record_paper(
             for chunk in scan.chunks():
                 digest.update(chunk)
             sheet = PaperSheet(event=event, note=note, uploaded_by=user)
-            sheet.file.save(f"{secrets.token_hex(16)}{_suffix(scan.name)}", scan, save=False)
+            # A random name with the extension of what the file parsed as, whatever the upload was called.
+            sheet.file.save(f"{secrets.token_hex(16)}{SCAN_SUFFIXES[kind]}", scan, save=False)
             stored.append(sheet.file.name)
             sheet.full_clean()
             sheet.save()
@@ -404,9 +409,9 @@ def pacts_record_paper(
     return pacts
 
 
-def _suffix(filename: str) -> str:
-    suffix = PurePath(filename or "").suffix.lower()
-    return suffix if suffix in {".pdf", ".png", ".jpg", ".jpeg"} else ""
+# The reason is also the history entry's change reason, a column of this length: a longer one made the save
+# fail at the database (a 500, and the pact stayed valid).
+WITHDRAW_REASON_MAX_LENGTH = Pact.history.model._meta.get_field("history_change_reason").max_length
 
 
 @transaction.atomic
@@ -415,6 +420,8 @@ def pact_withdraw(*, pact: Pact, user, reason: str) -> Pact:
     reason = (reason or "").strip()
     if not reason:
         raise SigningError(errors.WITHDRAW_REASON_REQUIRED)
+    if len(reason) > WITHDRAW_REASON_MAX_LENGTH:
+        raise SigningError(errors.WITHDRAW_REASON_TOO_LONG % {"limit_value": WITHDRAW_REASON_MAX_LENGTH})
     pact = Pact.objects.select_for_update().get(pk=pact.pk)
     if pact.status == Pact.Status.WITHDRAWN:
         raise SigningError(errors.WITHDRAW_ALREADY)

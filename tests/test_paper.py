@@ -12,10 +12,11 @@ from events.models import Event
 from pledges.errors import SigningError
 from pledges.models import Pact, PaperSheet
 from tests.factories import AttendeeFactory, EventFactory, OpdHeadFactory, PactFactory
+from tests.pdfs import blank_pdf
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = blank_pdf()
 
 
 def _png_scan() -> bytes:

@@ -62,12 +62,19 @@ class AssetRoots:
         if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or parts.query or parts.fragment:
             raise AssetRefused(f"Not one of the site's assets: {url}")
         path = unquote(parts.path)
+        # No "..", ".", empty or backslashed segment: `signatures/../sheets/` must not reach the scans.
+        if any(segment in ("", ".", "..") or "\\" in segment for segment in path.split("/")[1:]):
+            raise AssetRefused(f"Not a plain path: {url}")
         if path.startswith(self.static_prefix):
             roots, name = self.static_dirs, path.removeprefix(self.static_prefix)
-        elif path.startswith(self.media_prefix) and path.removeprefix(self.media_prefix).startswith(
-            self.media_folders
+        elif path.startswith(self.media_prefix) and (
+            folder := next(
+                (f for f in self.media_folders if path.removeprefix(self.media_prefix).startswith(f)), None
+            )
         ):
-            roots, name = (self.media_root,), path.removeprefix(self.media_prefix)
+            # Confined to the folder itself, not merely to the media root.
+            roots = (self.media_root / folder,)
+            name = path.removeprefix(self.media_prefix).removeprefix(folder)
         else:
             raise AssetRefused(f"Not one of the site's assets: {url}")
         if Path(name).suffix.lower() not in CONTENT_TYPES:

@@ -1,7 +1,5 @@
 """The public pages: a pact, verification of a code, the registry, coverage and open data. No login."""
 
-import csv
-
 from django.conf import settings
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +13,7 @@ from pledges.keyset import BadCursor, keyset_page
 from pledges.models import Pact, normalize_pact_code
 from pledges.privacy import PUBLIC_FIELDS, pact_public_record
 from pledges.qr import absolute_url, qr_svg
+from pledges.spreadsheets import SafeWriter
 from pledges.throttle import client_ip, throttle_hit
 
 REGISTRY_PAGE_SIZE = 50
@@ -152,7 +151,7 @@ def registry_csv(request):
     filterset = _registry_filter(request)
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors}, status=400)
-    writer = csv.writer(_Echo())
+    writer = SafeWriter(_Echo())
 
     def lines():
         yield "\ufeff"  # a byte-order mark, so that spreadsheet programs read the names as UTF-8
