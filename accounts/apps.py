@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
     default = True
     name = "accounts"
-    verbose_name = "Akun staf"
+    verbose_name = _("Akun staf")
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):
