@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 # C0 control characters other than tab, line feed and carriage return: no form has a use for them, NUL breaks
 # PostgreSQL's string literals and the rest break the XML inside an XLSX export.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+NOT_A_FORM_REFUSED = _(
+    "Permintaan ini tidak dikirim sebagai formulir dan tidak dapat diproses. Tidak ada yang disimpan. Kirim "
+    "dari halaman situs."
+)
 CONTROL_CHARACTERS_REFUSED = _(
     "Permintaan ini berisi karakter kendali (misalnya byte NUL) yang tidak dapat diproses. Tidak ada yang "
     "disimpan. Periksa kembali isian Anda."
@@ -53,6 +58,22 @@ class RefuseControlCharactersMiddleware:
     def __call__(self, request):
         if has_control_characters(request):
             return render(request, "400.html", {"message": CONTROL_CHARACTERS_REFUSED}, status=400)
+        return self.get_response(request)
+
+
+class FormPostsOnlyMiddleware:
+    """Every POST the site accepts comes from one of its HTML forms; any other body is a 415.
+
+    A view builds its form from `request.POST`, which is empty for a JSON or plain-text body: the form would
+    show up blank with a 200 instead of saying that nothing was understood.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type not in FORM_CONTENT_TYPES:
+            return render(request, "400.html", {"message": NOT_A_FORM_REFUSED}, status=415)
         return self.get_response(request)
 
 

@@ -61,7 +61,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "neutrality.middleware.IgnoreBrowserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # After the language is known (the refusal is a page in the user's language), before anything reads input.
+    # After the language is known (a refusal is a page in the user's language), before anything reads input.
+    "neutrality.middleware.FormPostsOnlyMiddleware",
     "neutrality.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

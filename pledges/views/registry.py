@@ -5,8 +5,10 @@ from django.http import FileResponse, Http404, JsonResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from events.http import refuse
 from pledges.coverage import coverage_cached
 from pledges.filters import CoverageForm, RegistryFilter, VerifyForm
 from pledges.keyset import BadCursor, keyset_page
@@ -17,6 +19,7 @@ from pledges.spreadsheets import SafeWriter
 from pledges.throttle import client_ip, throttle_hit
 
 REGISTRY_PAGE_SIZE = 50
+CURSOR_INVALID = _("Penanda halaman (after/before) tidak sah. Mulai lagi dari halaman pertama registri.")
 API_PAGE_SIZE = 100
 # Counting every matching row of a million costs more than the page itself; above this, "more than" will do.
 COUNT_CAP = 1_000
@@ -108,14 +111,11 @@ def _registry_filter(request) -> RegistryFilter:
 
 
 def _page(request, filterset: RegistryFilter, size: int):
-    """The requested page of the filtered rows; a bad filter value gives no rows, a bad cursor the first page."""
+    """The requested page of the filtered rows; a bad filter value gives no rows. Raises BadCursor."""
     rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    try:
-        return keyset_page(
-            rows, after=request.GET.get("after", ""), before=request.GET.get("before", ""), size=size
-        )
-    except BadCursor:
-        return keyset_page(rows, size=size)
+    return keyset_page(
+        rows, after=request.GET.get("after", ""), before=request.GET.get("before", ""), size=size
+    )
 
 
 def _capped_count(filterset: RegistryFilter) -> int:
@@ -127,7 +127,10 @@ def _capped_count(filterset: RegistryFilter) -> int:
 def registry(request):
     """Every valid pact of public events, newest first, filtered and paginated by cursor."""
     filterset = _registry_filter(request)
-    page = _page(request, filterset, REGISTRY_PAGE_SIZE)
+    try:
+        page = _page(request, filterset, REGISTRY_PAGE_SIZE)
+    except BadCursor:
+        return refuse(request, CURSOR_INVALID, back=reverse("pledges:registry"))
     matching = _capped_count(filterset) if filterset.is_valid() else 0
     context = {
         "filter": filterset,
@@ -171,7 +174,10 @@ def api_pacts(request):
     filterset = _registry_filter(request)
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors}, status=400)
-    page = _page(request, filterset, API_PAGE_SIZE)
+    try:
+        page = _page(request, filterset, API_PAGE_SIZE)
+    except BadCursor:
+        return JsonResponse({"errors": {"after": [str(CURSOR_INVALID)]}}, status=400)
     params = request.GET.copy()
     for key in ("after", "before"):
         params.pop(key, None)
