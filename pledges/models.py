@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import json
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -283,6 +284,78 @@ class Pact(models.Model):
     def masked_identity_number(self) -> str:
         """The identity number as the public may see it (UU 27/2022)."""
         return mask_number(self.signer_identity_number)
+
+
+class KioskDevice(models.Model):
+    """A tablet that keeps signing offline for one event, bound to the staff member who set it up.
+
+    Staff revoke a lost tablet: whatever it sends afterwards is refused and listed.
+    """
+
+    event = models.ForeignKey(Event, models.CASCADE, related_name="kiosk_devices", verbose_name=_("kegiatan"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="kiosk_devices", verbose_name=_("petugas")
+    )
+    device_id = models.UUIDField(_("ID perangkat"), unique=True)
+    label = models.CharField(_("nama perangkat"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("didaftarkan pada"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("terakhir terhubung"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("perangkat kios luring")
+        verbose_name_plural = _("perangkat kios luring")
+
+    def __str__(self):
+        return self.label or str(self.device_id)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class OfflineSignature(models.Model):
+    """One signature a kiosk captured offline and sent later: the server's verdict on it, kept for good.
+
+    The kiosk's key makes a resend harmless: the same key always gets the same answer.
+    """
+
+    class Verdict(models.TextChoices):
+        ACCEPTED = "accepted", _("Diterima")
+        REFUSED = "refused", _("Ditolak")
+
+    key = models.UUIDField(_("kunci kiriman"), unique=True, default=uuid.uuid4)
+    device = models.ForeignKey(
+        KioskDevice, models.PROTECT, related_name="signatures", verbose_name=_("perangkat")
+    )
+    attendee = models.ForeignKey(
+        Attendee, models.SET_NULL, null=True, related_name="+", verbose_name=_("peserta")
+    )
+    pact = models.OneToOneField(
+        Pact, models.PROTECT, null=True, blank=True, related_name="offline_signature", verbose_name=_("pakta")
+    )
+    captured_at = models.DateTimeField(_("diambil pada"))
+    received_at = models.DateTimeField(_("diterima server pada"), auto_now_add=True)
+    verdict = models.CharField(_("keputusan"), max_length=8, choices=Verdict.choices)
+    reason = models.CharField(_("alasan"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["captured_at", "pk"]
+        verbose_name = _("tanda tangan luring")
+        verbose_name_plural = _("tanda tangan luring")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verdict="accepted", pact__isnull=False) | Q(verdict="refused", pact__isnull=True),
+                name="offline_signature_verdict_matches_pact",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.key} · {self.get_verdict_display()}"
 
 
 def with_counts(events: models.QuerySet) -> models.QuerySet:

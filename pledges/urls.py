@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges.views import declarations, documents, registry, signing, staff
+from pledges.views import declarations, documents, offline, registry, signing, staff
 
 app_name = "pledges"
 
@@ -31,6 +31,14 @@ urlpatterns = [
     path("kiosk/<int:pk>/", signing.kiosk, name="kiosk"),
     path("kiosk/<int:pk>/peserta/<int:attendee_pk>/", signing.kiosk_sign, name="kiosk_sign"),
     path("kiosk/<int:pk>/selesai/<str:code>/", signing.kiosk_done, name="kiosk_done"),
+    # The offline kiosk (service worker, local queue, sync)
+    path("kiosk/sw.js", offline.kiosk_worker, name="kiosk_worker"),
+    path("kiosk/<int:pk>/luring/", offline.kiosk_offline, name="kiosk_offline"),
+    path("kiosk/<int:pk>/luring/manifest.webmanifest", offline.kiosk_manifest, name="kiosk_manifest"),
+    path("kiosk/<int:pk>/luring/data/", offline.kiosk_offline_data, name="kiosk_offline_data"),
+    path("kiosk/<int:pk>/luring/perangkat/", offline.kiosk_offline_device, name="kiosk_offline_device"),
+    path("kiosk/<int:pk>/luring/kirim/", offline.kiosk_offline_sync, name="kiosk_offline_sync"),
+    path("staf/kegiatan/<int:pk>/kios-luring/", offline.kiosk_devices, name="kiosk_devices"),
     path("tandatangan/<str:code>/", signing.sign, name="sign"),
     path("tandatangan/<str:code>/hadir/<str:token>/", signing.sign_present, name="sign_present"),
     path("tandatangan/<str:code>/daftar/", signing.sign_walk_in, name="sign_walk_in"),
