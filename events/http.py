@@ -14,3 +14,10 @@ def render_form(request, template: str, context: dict, *, status: int | None = N
 def refuse(request, message, *, back: str = "", status: int = 400):
     """The error page with the reason and a way back, for a form that has no page of its own."""
     return render(request, "400.html", {"message": message, "back": back}, status=status)
+
+
+def accepts_json(view):
+    """Mark a view that takes a JSON body (the offline kiosk's calls) rather than a form: the middleware that
+    refuses other POST bodies (neutrality.middleware.FormPostsOnlyMiddleware) lets its JSON through."""
+    view.accepts_json = True
+    return view

@@ -62,10 +62,11 @@ MIDDLEWARE = [
     "neutrality.middleware.IgnoreBrowserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After the language is known (a refusal is a page in the user's language), before anything reads input.
-    "neutrality.middleware.FormPostsOnlyMiddleware",
     "neutrality.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After the CSRF check: a forged request is a 403 whatever its body.
+    "neutrality.middleware.FormPostsOnlyMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",

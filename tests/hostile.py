@@ -117,6 +117,13 @@ ARGUMENTS = {
     "pledges:kiosk": lambda s: [s.event.pk],
     "pledges:kiosk_sign": lambda s: [s.event.pk, s.unsigned.pk],
     "pledges:kiosk_done": lambda s: [s.event.pk, s.pact.code],
+    "pledges:kiosk_worker": lambda s: [],
+    "pledges:kiosk_offline": lambda s: [s.event.pk],
+    "pledges:kiosk_manifest": lambda s: [s.event.pk],
+    "pledges:kiosk_offline_data": lambda s: [s.event.pk],
+    "pledges:kiosk_offline_device": lambda s: [s.event.pk],
+    "pledges:kiosk_offline_sync": lambda s: [s.event.pk],
+    "pledges:kiosk_devices": lambda s: [s.event.pk],
     "pledges:sign": lambda s: [s.event.code],
     "pledges:sign_present": lambda s: [s.event.code, presence_token(s.event)],
     "pledges:sign_walk_in": lambda s: [s.event.code],
@@ -130,7 +137,8 @@ ARGUMENTS = {
     "pledges:witness_sign": lambda s: [s.event.pk, s.witness.pk],
     "pledges:withdraw": lambda s: [s.pact.code],
 }
-# Staff URLs that name another scope's object; the rest either name nothing or are public by design.
+# Staff URLs that name another scope's object; the rest either name nothing or are public by design (the
+# kiosk's web app manifest reads nothing from the database: browsers fetch it without credentials).
 SCOPED = {
     name
     for name in ARGUMENTS
@@ -141,6 +149,11 @@ SCOPED = {
     "pledges:kiosk",
     "pledges:kiosk_sign",
     "pledges:kiosk_done",
+    "pledges:kiosk_offline",
+    "pledges:kiosk_offline_data",
+    "pledges:kiosk_offline_device",
+    "pledges:kiosk_offline_sync",
+    "pledges:kiosk_devices",
     "pledges:projector",
     "pledges:projector_status",
     "pledges:projector_qr",
@@ -150,6 +163,8 @@ SCOPED = {
     "pledges:withdraw",
     "pledges:receipt_pdf",
 }
+# The offline kiosk's calls take JSON by design (events.http.accepts_json).
+JSON_ENDPOINTS = {"pledges:kiosk_offline_device", "pledges:kiosk_offline_sync"}
 # URLs that act without any form data (a bare POST is their whole input).
 ACTIONS = {
     "logout",
