@@ -65,8 +65,8 @@ def enrol(request):
     return render(request, "accounts/enrol.html", context, status=400 if form.errors else 200)
 
 
-class LoginView(auth_views.LoginView):
-    """Step one of signing in. django-axes counts the failures; a wrong password is a 400 like any bad input."""
+class RefusedFormIs400:
+    """A refused submission answers 400 like any bad input, not Django's 200."""
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -74,16 +74,15 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class LoginView(RefusedFormIs400, auth_views.LoginView):
+    """Step one of signing in; django-axes counts the failures."""
+
+
+class PasswordChangeView(RefusedFormIs400, auth_views.PasswordChangeView):
     """Django's own password change, in the site's look; every signed-in role may use it."""
 
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

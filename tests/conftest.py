@@ -104,3 +104,11 @@ def admin_user(db):
     from tests.factories import UserFactory
 
     return UserFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def world(db):
+    """Two offices' data for the hostile suites (tests/hostile.py): ours and theirs."""
+    from tests.hostile import make_world
+
+    return make_world()

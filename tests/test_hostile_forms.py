@@ -13,7 +13,6 @@ from tests.hostile import (
     TEXT_KINDS,
     database_state,
     form_data,
-    make_world,
     media_state,
     post_forms,
     url,
@@ -22,11 +21,6 @@ from tests.hostile import (
 pytestmark = pytest.mark.django_db
 
 SKIPPED_ACTIONS = ("/keluar/",)  # signing out mid-walk would end the walk
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture

@@ -14,18 +14,12 @@ from tests.hostile import (
     JSON_ENDPOINTS,
     SCOPED,
     database_state,
-    make_world,
     media_state,
     site_url_names,
     url,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture
