@@ -38,6 +38,7 @@ TOO_MANY_ATTEMPTS = _(
     "Terlalu banyak percobaan yang salah. Tunggu beberapa menit, pindai kode QR di layar ruangan, atau "
     "tanda tangani di meja panitia."
 )
+SIGNING_FORM_USED = _("Formulir ini sudah dipakai untuk tanda tangan lain. Muat ulang halaman dan coba lagi.")
 WALK_IN_NOT_ALLOWED = _("Kegiatan ini tidak menerima peserta yang tidak terdaftar.")
 WALK_IN_NUMBER_TAKEN = _("Nomor ini sudah terdaftar pada kegiatan ini; masuk dengan nomor tersebut.")
 

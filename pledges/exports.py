@@ -1,10 +1,15 @@
 """The attendee list with its signing status, as CSV or XLSX, through pledges.spreadsheets."""
 
+import hashlib
+import json
+
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Attendee, Event
-from pledges.models import Pact, with_signing
+from pledges.models import DocumentJob, Pact, with_signing
+from pledges.pdf.documents import Plan
 from pledges.spreadsheets import csv_bytes, xlsx_bytes
 
 COLUMNS = [
@@ -52,9 +57,46 @@ def export_rows(event: Event):
         ]
 
 
+EXPORT_PRINTED = (
+    "pk", "full_name", "identity_kind", "identity_number", "position", "rank", "agency__name", "phone", "email",
+)  # fmt: skip
+
+
+def plan_export(kind: str, event: Event, *, language: str) -> Plan:
+    """An export's rows and a fingerprint of everything it writes, so that an unchanged one is reused."""
+    rows = list(
+        Attendee.objects.filter(event=event)
+        .order_by("agency__name", "full_name")
+        .values_list(*EXPORT_PRINTED)
+    )
+    pacts = list(
+        Pact.objects.filter(event=event, status=Pact.Status.VALID)
+        .order_by("pk")
+        .values_list("attendee_id", "method", "signed_at")
+    )
+    printed = [kind, language, settings.TIME_ZONE, rows, pacts]
+    return Plan(
+        kind=kind,
+        event_id=event.pk,
+        agency_id=None,
+        ids=tuple(row[0] for row in rows),
+        fingerprint=hashlib.sha256(json.dumps(printed, default=str).encode()).hexdigest(),
+    )
+
+
 def export_csv(event: Event) -> bytes:
     return csv_bytes(export_rows(event))
 
 
 def export_xlsx(event: Event) -> bytes:
     return xlsx_bytes(export_rows(event), title=str(_("Peserta")))
+
+
+EXPORTERS = {
+    DocumentJob.Kind.EXPORT_CSV: (export_csv, "csv", "text/csv; charset=utf-8"),
+    DocumentJob.Kind.EXPORT_XLSX: (
+        export_xlsx,
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}

@@ -160,12 +160,12 @@ def test_the_screens_qr_is_for_the_events_staff_only(client):
 
 
 def test_signing_through_the_screen_ends_in_one_pact(client, event):
-    from tests.factories import signature_data_url
+    from tests.factories import signing_post
 
     attendee = AttendeeFactory(event=event)
     client.get(reverse("pledges:sign_present", args=[event.code, presence_token(event)]))
     _identify(client, event, identity_number=attendee.identity_number)
-    client.post(reverse("pledges:sign_confirm", args=[event.code]), {"signature": signature_data_url()})
+    client.post(reverse("pledges:sign_confirm", args=[event.code]), signing_post())
     assert Pact.objects.get().attendee == attendee
 
 

@@ -26,7 +26,7 @@ from tests.factories import (
     AttendeeFactory,
     EventFactory,
     PactFactory,
-    signature_data_url,
+    signing_post,
 )
 from tests.pdfs import blank_pdf
 
@@ -142,7 +142,8 @@ def test_a_truncated_png_signature_is_refused_even_with_pillows_flag_on(client, 
     )
     for cut in (len(whole) - 20, len(whole) // 2):
         response = client.post(
-            reverse("pledges:sign_confirm", args=[event.code]), {"signature": png_data_url(whole[:cut])}
+            reverse("pledges:sign_confirm", args=[event.code]),
+            signing_post(signature=png_data_url(whole[:cut])),
         )
         assert response.status_code == 400
         assert str(errors.SIGNATURE_NOT_PNG) in response.text
@@ -298,13 +299,13 @@ def test_a_refused_signature_answers_400_not_200(staff_client):
     attendee = AttendeeFactory(event=event)
     response = staff_client.post(
         reverse("pledges:kiosk_sign", args=[event.pk, attendee.pk]),
-        {"signature": "data:image/png;base64,AAAA"},
+        signing_post(signature="data:image/png;base64,AAAA"),
     )
     assert response.status_code == 400
     assert not Pact.objects.exists()
     assert (
         staff_client.post(
-            reverse("pledges:kiosk_sign", args=[event.pk, attendee.pk]), {"signature": signature_data_url()}
+            reverse("pledges:kiosk_sign", args=[event.pk, attendee.pk]), signing_post()
         ).status_code
         == 302
     )

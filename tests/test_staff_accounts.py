@@ -133,3 +133,20 @@ def test_sessions_end_after_a_working_day_without_activity(client):
     assert (
         response.cookies[django_settings.SESSION_COOKIE_NAME]["max-age"] == django_settings.SESSION_COOKIE_AGE
     )
+
+
+def test_expired_sessions_are_cleared_by_the_scheduled_task(client):
+    import datetime
+
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+    from django.utils import timezone
+
+    from accounts.tasks import clear_expired_sessions
+
+    client.force_login(BawasluStaffFactory())
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    Client().force_login(BawasluStaffFactory())  # another browser's session, still live
+    assert Session.objects.count() == 2
+    clear_expired_sessions.delay()
+    assert Session.objects.count() == 1 and Session.objects.get().expire_date > timezone.now()
