@@ -1,6 +1,7 @@
 """The hostile-input suites' shared ground: two scopes of data, every URL of the site with arguments for each,
 and snapshots of the database and media that must not change (tests/test_hostile_*.py)."""
 
+import datetime
 import hashlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -8,9 +9,11 @@ from html.parser import HTMLParser
 from django.apps import apps
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from events.models import Province
 from pledges.attendance import presence_token
+from pledges.models import DocumentJob
 from pledges.services import declaration_default, pact_sign
 from tests.factories import (
     AgencyFactory,
@@ -41,6 +44,7 @@ class Scope:
     invitation: object
     witness: object
     declaration: object
+    job: object
 
 
 def make_scope(regency_code: str) -> Scope:
@@ -54,7 +58,15 @@ def make_scope(regency_code: str) -> Scope:
     unsigned = AttendeeFactory(event=event, agency=agency)
     pact = pact_sign(attendee=attendee, signature_data_url=signature_data_url())
     witness = WitnessFactory(event=event)
-    return Scope(staff, event, attendee, unsigned, pact, invitation, witness, declaration)
+    job = DocumentJob.objects.create(
+        kind=DocumentJob.Kind.SHEET,
+        event=event,
+        requested_by=staff,
+        fingerprint="0" * 64,
+        filename="lembar.pdf",
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    return Scope(staff, event, attendee, unsigned, pact, invitation, witness, declaration, job)
 
 
 def make_world() -> dict[str, Scope]:
@@ -112,6 +124,9 @@ ARGUMENTS = {
     "pledges:event_blank_declarations": lambda s: [s.event.pk],
     "pledges:event_poster": lambda s: [s.event.pk],
     "pledges:receipt_pdf": lambda s: [s.pact.code],
+    "pledges:document_job": lambda s: [s.job.pk],
+    "pledges:document_job_status": lambda s: [s.job.pk],
+    "pledges:document_job_file": lambda s: [s.job.pk],
     "pledges:verify": lambda s: [],
     "pledges:verify_code": lambda s: [s.pact.code],
     "pledges:kiosk": lambda s: [s.event.pk],
@@ -162,6 +177,9 @@ SCOPED = {
     "pledges:witness_sign",
     "pledges:withdraw",
     "pledges:receipt_pdf",
+    "pledges:document_job",
+    "pledges:document_job_status",
+    "pledges:document_job_file",
 }
 # The offline kiosk's calls take JSON by design (events.http.accepts_json).
 JSON_ENDPOINTS = {"pledges:kiosk_offline_device", "pledges:kiosk_offline_sync"}
