@@ -78,6 +78,7 @@ def test_the_periodic_tasks_are_on_the_beat_schedule():
         "pledges.tasks.sweep_orphan_media",
         "pledges.tasks.expire_document_jobs",
         "pledges.tasks.shred_personal_data",
+        "accounts.tasks.clear_expired_sessions",
     }
     assert scheduled <= set(app.tasks)
     sweep_orphan_media.delay()  # runs at once in tests
