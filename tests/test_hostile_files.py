@@ -12,7 +12,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from PIL import Image, ImageFile
 
-from events.imports import IMPORT_CONTROL_CHARACTERS, PendingImport
+from events.imports import IMPORT_CONTROL_CHARACTERS
+from events.pending import PendingImport
 from events.models import Attendee, Event
 from pledges import errors
 from pledges.models import Pact, PaperSheet
