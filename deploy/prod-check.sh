@@ -55,8 +55,6 @@ export STATIC_ROOT=$work/static
 export MEDIA_ROOT=$work/media
 export DATA_DIR=$work/data
 export TRUSTED_PROXIES=127.0.0.1
-export SECURE_COOKIES=1 SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=3600
-export SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1
 export GUNICORN_BIND=127.0.0.1:$WEB_PORT WEB_CONCURRENCY=2 GUNICORN_ACCESS_LOG=$work/access.log
 if [[ $DATABASE_URL == postgres* ]]; then export DATABASE_POOL=1; fi
 echo "prod-check: database ${DATABASE_URL%%:*}, web on 127.0.0.1:$WEB_PORT, Redis on 127.0.0.1:$REDIS_PORT"

@@ -1,6 +1,7 @@
 from django.core.cache import cache
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -34,3 +35,8 @@ def healthz(request):
     """For load balancers and monitoring: each component's status, 503 when one is down; no login, no data."""
     status = system_status()
     return JsonResponse(status, status=503 if DOWN in status.values() else 200)
+
+
+def server_error(request):
+    """The 500 page without context processors: whatever broke (the database, the session) is not touched."""
+    return HttpResponseServerError(loader.get_template("500.html").render({"request_path": request.path}))
