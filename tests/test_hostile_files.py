@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from PIL import Image, ImageFile
 
 from events.imports import IMPORT_CONTROL_CHARACTERS
-from events.pending import PendingImport
 from events.models import Attendee, Event
+from events.pending import PendingImport
 from pledges import errors
 from pledges.models import Pact, PaperSheet
 from pledges.pdf.documents import asset_roots
