@@ -201,7 +201,11 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
     }
     if REDIS_URL
+    # Without Redis a production site still shares its limits across workers and machines through the
+    # database (`manage.py createcachetable` makes the table); only development keeps them in memory.
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if DEBUG
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "netralitas_cache"}
 }
 # Sessions are rows in the database, read through the cache when it is shared; never files on one machine.
 SESSION_ENGINE = (
@@ -313,6 +317,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_TIME", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.axes_client_ip"
+AXES_HANDLER = (
+    "accounts.lockout.PseudonymousDatabaseHandler"  # no address or browser in clear in axes' tables
+)
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_RESET_ON_SUCCESS = True
 

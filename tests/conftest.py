@@ -76,6 +76,15 @@ def _plain_http_and_one_factor():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _memory_cache():
+    """Tests run with DEBUG off, whose default cache is a database table: each test gets a clean memory one."""
+    from django.test.utils import override_settings
+
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached figures and rate-limit counters must not leak from one test into the next."""

@@ -49,9 +49,7 @@ def people(staff_user):
             "attendees": [at_kiosk, on_paper],
             "pacts": [PactFactory(attendee=at_kiosk, with_signature=True)],
         }
-    scan = SimpleUploadedFile(
-        "lembar.pdf", b"%PDF-1.4 lembar berisi dua tanda tangan", content_type="application/pdf"
-    )
+    scan = SimpleUploadedFile("lembar.pdf", pdfs.blank_pdf(2), content_type="application/pdf")
     shared = pacts_record_paper(
         event=paper_event,
         attendees=[found["siti"]["attendees"][1], found["budi"]["attendees"][1]],
@@ -147,11 +145,12 @@ def test_the_copy_holds_every_row_about_the_person_and_nothing_about_anyone_else
 
 def test_a_sheet_only_the_person_signed_is_included(staff_client, staff_user):
     attendee = AttendeeFactory(**SITI)
-    scan = SimpleUploadedFile("lembar.pdf", b"%PDF-1.4 satu tanda tangan", content_type="application/pdf")
+    sheet = pdfs.blank_pdf(1)
+    scan = SimpleUploadedFile("lembar.pdf", sheet, content_type="application/pdf")
     [pact] = pacts_record_paper(event=attendee.event, attendees=[attendee], scan=scan, user=staff_user)
     search(staff_client, SITI["identity_number"])
     archive = export(staff_client)
-    assert archive.read(f"berkas/lembar-{pact.paper_sheet_id}.pdf") == b"%PDF-1.4 satu tanda tangan"
+    assert archive.read(f"berkas/lembar-{pact.paper_sheet_id}.pdf") == sheet
     assert json.loads(archive.read("manifest.json"))["withheld"] == []
 
 
