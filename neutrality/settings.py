@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "simple_history",
     "events",
     "pledges",
+    "pledges.transparency",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,21 @@ X_FRAME_OPTIONS = "DENY"
 SITE_NAME = "Netralitas"
 # Absolute base for links printed in PDFs and QR codes (e.g. https://netralitas.example.go.id).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The transparency log (README, "Transparency log"). Its Ed25519 signing key, as `manage.py log_keygen` writes
+# it: in LOG_SIGNING_KEY, or in the file LOG_SIGNING_KEY_FILE names; never in the repository. Development
+# keeps one in a git-ignored file.
+LOG_SIGNING_KEY = os.environ.get("LOG_SIGNING_KEY", "")
+LOG_SIGNING_KEY_FILE = os.environ.get(
+    "LOG_SIGNING_KEY_FILE", str(BASE_DIR / ".log-signing.key") if DEBUG else ""
+)
+# Verifier keys (<name>+<id>+<base64>) of the witnesses whose cosignatures POST /log/cosign accepts.
+LOG_WITNESS_KEYS = env_list("LOG_WITNESS_KEYS")
+# Requests per client address and minute to the /log/ endpoints: a verifier reading every entry asks for
+# 1,000 per request.
+LOG_RATE_LIMIT = int(os.environ.get("LOG_RATE_LIMIT", "300"))
+# Sequence new entries right after the signing commits (else only `manage.py log_sequence` does it).
+LOG_SEQUENCE_ON_COMMIT = env_bool("LOG_SEQUENCE_ON_COMMIT", True)
 
 LOGGING = {
     "version": 1,

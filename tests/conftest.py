@@ -83,3 +83,12 @@ def admin_user(db):
     from tests.factories import UserFactory
 
     return UserFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def _log_key(settings):
+    """The transparency log signs with a key made for each test, never one from the repository."""
+    from pledges.transparency.note import Signer
+
+    settings.LOG_SIGNING_KEY = str(Signer.generate("netralitas.test"))
+    settings.LOG_WITNESS_KEYS = []

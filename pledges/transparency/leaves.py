@@ -1,0 +1,88 @@
+"""What a leaf says about a signing or a withdrawal: the public record, never a secret.
+
+A leaf is canonical JSON (UTF-8, sorted keys, no spaces). For a pact of a public event it carries the pact and
+event codes and the fields the registry shows; for any other pact, no name or code in clear: only a slow hash
+of the pact code (the holder of the paper can find their entry, nobody can list the codes). The rest of the
+pact is covered by its salted commitment (`Pact.content_hash`). No leaf holds a full identity number, a
+phone number, an e-mail address or a signature.
+"""
+
+import datetime
+import hashlib
+import json
+
+from pledges.models import Pact
+from pledges.privacy import mask_number
+
+PACT = "pact"
+WITHDRAWAL = "withdrawal"
+# PBKDF2-HMAC-SHA256 over the pact code, salted with the entry's time: 31^10 codes times this many rounds
+# is out of reach, while a browser checks one code in a few tens of milliseconds.
+CODE_HASH_ROUNDS = 50_000
+CODE_HASH_SALT = "netralitas-log-code/"
+
+
+def canonical_json(value) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def utc_time(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def declaration_sha256(declaration) -> str:
+    """SHA-256 of the canonical JSON of the text as signed (the fields a new version would change)."""
+    text = {
+        "title": declaration.title,
+        "opening": declaration.opening,
+        "points": list(declaration.points),
+        "closing": declaration.closing,
+        "place_date_line": declaration.place_date_line,
+    }
+    return hashlib.sha256(canonical_json(text)).hexdigest()
+
+
+def code_hash(code: str, time: str) -> str:
+    salt = f"{CODE_HASH_SALT}{time}".encode()
+    return hashlib.pbkdf2_hmac("sha256", code.encode(), salt, CODE_HASH_ROUNDS).hex()
+
+
+def public_fields(pact: Pact) -> dict:
+    """The signer as the public registry shows them (the open-data names)."""
+    return {
+        "name": pact.signer_name,
+        "identity_kind": pact.signer_identity_kind,
+        "identity_number_masked": mask_number(pact.signer_identity_number),
+        "position": pact.signer_position,
+        "rank": pact.signer_rank,
+        "agency": pact.signer_agency,
+    }
+
+
+def leaf_record(pact: Pact, kind: str) -> dict:
+    """The entry for a pact's signing (`pact`) or its withdrawal (`withdrawal`) as a JSON object."""
+    if kind == PACT:
+        moment = pact.signed_at
+    elif kind == WITHDRAWAL and pact.withdrawn_at:
+        moment = pact.withdrawn_at
+    else:
+        raise ValueError(f"no {kind} entry for pact {pact.pk}")
+    record = {"kind": kind, "time": utc_time(moment), "commitment": pact.content_hash}
+    if kind == PACT:
+        record["method"] = pact.method
+        record["declaration"] = {
+            "version": pact.declaration.version,
+            "sha256": declaration_sha256(pact.declaration),
+        }
+    if pact.event.is_public:
+        record["code"] = pact.code
+        record["event"] = pact.event.code
+        if kind == PACT:
+            record["public"] = public_fields(pact)
+    else:
+        record["code_hash"] = code_hash(pact.code, record["time"])
+    return record
+
+
+def leaf_bytes(pact: Pact, kind: str) -> bytes:
+    return canonical_json(leaf_record(pact, kind))
