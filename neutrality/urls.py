@@ -13,6 +13,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("staf/", include("events.urls")),
+    path("log/", include("pledges.transparency.urls")),
     path("", include("pledges.urls")),
 ]
 

@@ -8,7 +8,8 @@ from django.db import IntegrityError, connection, transaction
 from pledges.models import Pact
 from pledges.services import pact_sign, pact_withdraw
 from pledges.transparency import keys, merkle, note
-from pledges.transparency.leaves import code_hash, leaf_bytes
+from pledges.transparency.canonical import code_hash
+from pledges.transparency.leaves import leaf_bytes
 from pledges.transparency.models import AppendOnly, Checkpoint, LogEntry, LogNode, PendingEntry
 from pledges.transparency.services import (
     LogCorrupted,

@@ -7,27 +7,14 @@ pact is covered by its salted commitment (`Pact.content_hash`). No leaf holds a 
 phone number, an e-mail address or a signature.
 """
 
-import datetime
 import hashlib
-import json
 
 from pledges.models import Pact
 from pledges.privacy import mask_number
+from pledges.transparency.canonical import canonical_json, code_hash, utc_time
 
 PACT = "pact"
 WITHDRAWAL = "withdrawal"
-# PBKDF2-HMAC-SHA256 over the pact code, salted with the entry's time: 31^10 codes times this many rounds
-# is out of reach, while a browser checks one code in a few tens of milliseconds.
-CODE_HASH_ROUNDS = 50_000
-CODE_HASH_SALT = "netralitas-log-code/"
-
-
-def canonical_json(value) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def utc_time(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def declaration_sha256(declaration) -> str:
@@ -40,11 +27,6 @@ def declaration_sha256(declaration) -> str:
         "place_date_line": declaration.place_date_line,
     }
     return hashlib.sha256(canonical_json(text)).hexdigest()
-
-
-def code_hash(code: str, time: str) -> str:
-    salt = f"{CODE_HASH_SALT}{time}".encode()
-    return hashlib.pbkdf2_hmac("sha256", code.encode(), salt, CODE_HASH_ROUNDS).hex()
 
 
 def public_fields(pact: Pact) -> dict:
