@@ -31,6 +31,7 @@ from pledges.models import Declaration, Pact
 from pledges.pdf import engine
 from pledges.pdf.fetcher import AssetRoots
 from pledges.qr import absolute_url, event_sign_url
+from pledges.transparency.services import pact_log_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +196,7 @@ class DeclarationCopy:
     verify_url: str | None = None
     qr: str | None = None
     public: bool = False
+    log: dict | None = None  # the entry and the checkpoint its proof was verified against (transparency log)
 
     @property
     def withdrawn(self) -> bool:
@@ -233,6 +235,7 @@ def _copy_of_pact(pact: Pact, event: Event, *, public: bool) -> DeclarationCopy:
         verify_url=url,
         qr=qr_png_data_uri(url),
         public=public,
+        log=pact_log_stamp(pact),
     )
 
 

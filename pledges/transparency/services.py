@@ -1,6 +1,7 @@
 """The log's operations: queue an entry, sequence the queue into the tree and sign a checkpoint, answer proofs,
 take witnesses' cosignatures."""
 
+import base64
 import datetime
 
 from django.conf import settings
@@ -8,7 +9,8 @@ from django.db import connection, transaction
 
 from pledges.models import Pact
 from pledges.transparency import keys, merkle, note
-from pledges.transparency.leaves import PACT, leaf_bytes
+from pledges.transparency.canonical import CODE_HASH_ROUNDS, CODE_HASH_SALT
+from pledges.transparency.leaves import PACT, WITHDRAWAL, leaf_bytes
 from pledges.transparency.models import Checkpoint, Cosignature, LogEntry, LogNode, PendingEntry
 
 SEQUENCE_LOCK = 0x6E74_6C6F_6701  # one PostgreSQL advisory lock serializes every sequencer ("ntlog")
@@ -182,6 +184,48 @@ def pact_log_bundle(pact: Pact, kind: str = PACT) -> dict | None:
         "tree_size": checkpoint.tree_size,
         "proof": inclusion_proof(index=entry.index, tree_size=checkpoint.tree_size),
         "checkpoint": checkpoint_note(checkpoint),
+    }
+
+
+def pact_log_status(pact: Pact) -> dict | None:
+    """Where a pact stands in the log, for its pages: None while it is being recorded."""
+    indexes = dict(LogEntry.objects.filter(pact=pact).values_list("kind", "index"))
+    latest = latest_checkpoint()
+    size = latest.tree_size if latest else 0
+    if indexes.get(PACT, size) >= size:
+        return None
+    withdrawal = indexes.get(WITHDRAWAL)
+    return {
+        "index": indexes[PACT],
+        "tree_size": size,
+        "withdrawal_index": withdrawal if withdrawal is not None and withdrawal < size else None,
+        "code_salt": CODE_HASH_SALT,
+        "code_rounds": CODE_HASH_ROUNDS,
+    }
+
+
+def pact_log_stamp(pact: Pact) -> dict | None:
+    """What a printed declaration says of the log: the entry, and the checkpoint its proof was verified
+    against here and now. None while the pact is being recorded, or if the proof does not verify."""
+    bundle = pact_log_bundle(pact)
+    if bundle is None:
+        return None
+    try:
+        checkpoint = note.open_checkpoint(bundle["checkpoint"], keys.log_verifier())
+        merkle.verify_inclusion(
+            index=bundle["leaf_index"],
+            size=bundle["tree_size"],
+            leaf=bundle["leaf"],
+            proof=bundle["proof"],
+            root_hash=checkpoint.root_hash,
+        )
+    except (note.NoteError, merkle.ProofError):
+        return None
+    return {
+        "index": bundle["leaf_index"],
+        "tree_size": checkpoint.size,
+        "root_hash": base64.b64encode(checkpoint.root_hash).decode(),
+        "origin": checkpoint.origin,
     }
 
 
