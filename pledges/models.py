@@ -7,7 +7,8 @@ import json
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -282,3 +283,38 @@ class Pact(models.Model):
     def masked_identity_number(self) -> str:
         """The identity number as the public may see it (UU 27/2022)."""
         return mask_number(self.signer_identity_number)
+
+
+def with_counts(events: models.QuerySet) -> models.QuerySet:
+    """Events with invited, signed on screen, signed on paper and not yet signed, as subqueries (no query per
+    row)."""
+
+    def count(rows):
+        return Coalesce(
+            Subquery(
+                rows.filter(event=OuterRef("pk"))
+                .order_by()
+                .values("event")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=models.IntegerField(),
+            ),
+            0,
+        )
+
+    valid = Pact.objects.filter(status=Pact.Status.VALID)
+    return events.annotate(
+        invited_count=count(Attendee.objects.all()),
+        drawn_count=count(valid.filter(method=Pact.Method.DRAWN)),
+        paper_count=count(valid.filter(method=Pact.Method.PAPER)),
+    ).annotate(unsigned_count=F("invited_count") - F("drawn_count") - F("paper_count"))
+
+
+def with_signing(attendees: models.QuerySet) -> models.QuerySet:
+    """Attendees with their valid pact, if any: how and when they signed (one query for the whole list)."""
+    pacts = Pact.objects.filter(attendee=OuterRef("pk"), status=Pact.Status.VALID)
+    return attendees.annotate(
+        signed_method=Subquery(pacts.values("method")[:1]),
+        signed_at=Subquery(pacts.values("signed_at")[:1]),
+        signed_code=Subquery(pacts.values("code")[:1]),
+    )

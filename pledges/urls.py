@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges.views import declarations, documents, registry, signing
+from pledges.views import declarations, documents, registry, signing, staff
 
 app_name = "pledges"
 
@@ -41,4 +41,17 @@ urlpatterns = [
     path("saksi/<int:pk>/", signing.witnesses, name="witnesses"),
     path("saksi/<int:pk>/<int:witness_pk>/tandatangan/", signing.witness_sign, name="witness_sign"),
     path("tarik/<str:code>/", signing.withdraw, name="withdraw"),
+]
+
+# Staff pages that show signing status; neutrality/urls.py serves them under /staf/ in the `events` namespace,
+# beside events.urls, so that the staff area keeps one set of names.
+staff_urlpatterns = [
+    path("", staff.dashboard, name="dashboard"),
+    path("unit/", staff.opd_home, name="opd_home"),
+    path("kegiatan/", staff.event_list, name="list"),
+    path("kegiatan/baru/", staff.event_create, name="create"),
+    path("kegiatan/<int:pk>/", staff.event_detail, name="detail"),
+    path("kegiatan/<int:pk>/ubah/", staff.event_update, name="update"),
+    path("kegiatan/<int:pk>/ekspor.<str:format>", staff.export, name="export"),
+    path("kegiatan/<int:pk>/riwayat/", staff.history, name="history"),
 ]
