@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from pledges.models import Pact
 from pledges.transparency import keys, merkle, note
 from pledges.transparency.canonical import CODE_HASH_ROUNDS, CODE_HASH_SALT
-from pledges.transparency.leaves import PACT, WITHDRAWAL, leaf_bytes
+from pledges.transparency.leaves import PACT, WITHDRAWAL, leaves_for
 from pledges.transparency.models import Checkpoint, Cosignature, LogEntry, LogNode, PendingEntry
 
 SEQUENCE_LOCK = 0x6E74_6C6F_6701  # one PostgreSQL advisory lock serializes every sequencer ("ntlog")
@@ -77,9 +77,7 @@ def log_sequence(*, batch: int = SEQUENCE_BATCH) -> Checkpoint | None:
     with transaction.atomic():
         _lock()
         latest = Checkpoint.objects.order_by("-tree_size").first()
-        pending = list(
-            PendingEntry.objects.select_related("pact__event", "pact__declaration").order_by("pk")[:batch]
-        )
+        pending = list(PendingEntry.objects.order_by("pk").values_list("pk", "pact_id", "kind")[:batch])
         if latest and not pending:
             return None
         size = latest.tree_size if latest else 0
@@ -91,13 +89,13 @@ def log_sequence(*, batch: int = SEQUENCE_BATCH) -> Checkpoint | None:
         def store(level, index, digest):
             nodes.append(LogNode(id=merkle.node_id(level, index), hash=digest))
 
-        for item in pending:
-            leaf = leaf_bytes(item.pact, item.kind)
-            entries.append(LogEntry(index=edge.size, kind=item.kind, pact_id=item.pact_id, leaf=leaf))
+        leaves = leaves_for([(pact_id, kind) for _pk, pact_id, kind in pending])
+        for (_pk, pact_id, kind), leaf in zip(pending, leaves, strict=True):
+            entries.append(LogEntry(index=edge.size, kind=kind, pact_id=pact_id, leaf=leaf))
             edge.append(merkle.leaf_hash(leaf), store)
         LogEntry.objects.bulk_create(entries, batch_size=1_000)
         LogNode.objects.bulk_create(nodes, batch_size=2_000)
-        PendingEntry.objects.filter(pk__in=[item.pk for item in pending]).delete()
+        PendingEntry.objects.filter(pk__in=[pk for pk, _pact_id, _kind in pending]).delete()
         return _sign(edge.size, edge.root())
 
 
@@ -114,6 +112,11 @@ def log_sequence_all() -> Checkpoint | None:
 
 def _node_hashes(ids: set[int]) -> dict[int, bytes]:
     return {pk: bytes(digest) for pk, digest in LogNode.objects.filter(id__in=ids).values_list("id", "hash")}
+
+
+def root_at(size: int) -> bytes:
+    """The root hash of the first `size` entries, from O(log n) stored subtree hashes."""
+    return _right_edge(size).root()
 
 
 def latest_checkpoint() -> Checkpoint | None:
