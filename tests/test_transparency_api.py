@@ -65,6 +65,7 @@ def test_an_earlier_checkpoint_is_served_by_its_size(client, logged):
     response = client.get("/log/checkpoint/5")
     assert note.open_checkpoint(response.content.decode(), keys.log_verifier()).size == 5
     assert client.get("/log/checkpoint/6").status_code == 404
+    assert client.get(f"/log/checkpoint/{10**30}").status_code == 404
 
 
 def test_there_is_no_checkpoint_before_the_first_run(client):

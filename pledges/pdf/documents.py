@@ -214,7 +214,7 @@ def _place_date(event: Event, declaration, moment) -> str:
         return f"{event.region.name}, {date_format(timezone.localtime(moment), 'j F Y')}"
 
 
-def _copy_of_pact(pact: Pact, event: Event, *, public: bool) -> DeclarationCopy:
+def _copy_of_pact(pact: Pact, event: Event, *, public: bool, log: dict | None = None) -> DeclarationCopy:
     number = pact.signer_identity_number
     url = verification_url(pact.code)
     return DeclarationCopy(
@@ -235,7 +235,7 @@ def _copy_of_pact(pact: Pact, event: Event, *, public: bool) -> DeclarationCopy:
         verify_url=url,
         qr=qr_png_data_uri(url),
         public=public,
-        log=pact_log_stamp(pact),
+        log=log,
     )
 
 
@@ -257,7 +257,8 @@ def declaration_pdf(pact: Pact, *, out: Path, public: bool = False) -> Report:
     """One signed declaration. `public`: the copy for anyone who verifies it (NIP masked, no signature)."""
     event = _load_event(pact.event)
     pact = Pact.objects.select_related("declaration").get(pk=pact.pk)
-    copy = _copy_of_pact(pact, event, public=public)
+    # One pact's proof is a few queries; the event's bundles of declarations go without it.
+    copy = _copy_of_pact(pact, event, public=public, log=pact_log_stamp(pact))
     return _render_single("pdf/declarations.html", {**_page_context(event), "copies": [copy]}, out)
 
 

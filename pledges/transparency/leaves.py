@@ -100,5 +100,7 @@ def leaves_for(items: list[tuple[int, str]]) -> list[bytes]:
         pact = pacts[pk]
         pact.event = events[pact.event_id]
         pact.declaration = declarations[pact.declaration_id]
-        leaves.append(canonical_json(leaf_record(pact, kind, declaration_digest=digests[pact.declaration_id])))
+        leaves.append(
+            canonical_json(leaf_record(pact, kind, declaration_digest=digests[pact.declaration_id]))
+        )
     return leaves

@@ -91,7 +91,7 @@ def checkpoint(request):
 @require_GET
 @log_endpoint
 def checkpoint_at(request, size):
-    found = services.checkpoint_at(size)
+    found = services.checkpoint_at(size) if size < 2**62 else None  # beyond a bigint is no tree size
     if found is None:
         raise services.LogError(f"no checkpoint of size {size}", status=404)
     # Cosignatures can still arrive for an earlier checkpoint: cacheable for a short while only.
