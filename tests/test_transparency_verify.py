@@ -151,22 +151,22 @@ def rewrite_history(site, keep):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_verifier_refuses_an_older_tree_re_signed_with_a_different_history(site):
+@pytest.mark.parametrize(
+    ("added", "refusal"),
+    [
+        (3, "NOT VERIFIED: the tree of 7 entries does not extend the one of 5 seen before"),
+        (
+            1,
+            "NOT VERIFIED: the tree of 5 entries does not extend the one of 5 seen before: same size, different",
+        ),
+    ],
+)
+def test_the_verifier_refuses_an_older_tree_re_signed_with_a_different_history(site, added, refusal):
     assert verify(site)[0] == 0
     rewrite_history(site, site.pacts[:2] + site.pacts[3:])
-    add_pacts(site.event, 3)
+    add_pacts(site.event, added)
     status, output = verify(site)
-    assert status == 1
-    assert "NOT VERIFIED: the tree of 7 entries does not extend the one of 5 seen before" in output
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_verifier_refuses_the_same_size_re_signed_with_a_different_history(site):
-    assert verify(site)[0] == 0
-    rewrite_history(site, site.pacts[:2] + site.pacts[3:])
-    add_pacts(site.event, 1)
-    status, output = verify(site)
-    assert status == 1 and "same size, different root hashes" in output
+    assert status == 1 and refusal in output
 
 
 @pytest.mark.django_db(transaction=True)

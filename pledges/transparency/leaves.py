@@ -11,7 +11,7 @@ import hashlib
 
 from events.models import Event
 from pledges.models import Declaration, Pact
-from pledges.privacy import mask_number
+from pledges.privacy import signer_public_fields
 from pledges.transparency.canonical import canonical_json, code_hash, utc_time
 
 PACT = "pact"
@@ -28,18 +28,6 @@ def declaration_sha256(declaration) -> str:
         "place_date_line": declaration.place_date_line,
     }
     return hashlib.sha256(canonical_json(text)).hexdigest()
-
-
-def public_fields(pact: Pact) -> dict:
-    """The signer as the public registry shows them (the open-data names)."""
-    return {
-        "name": pact.signer_name,
-        "identity_kind": pact.signer_identity_kind,
-        "identity_number_masked": mask_number(pact.signer_identity_number),
-        "position": pact.signer_position,
-        "rank": pact.signer_rank,
-        "agency": pact.signer_agency,
-    }
 
 
 def leaf_record(pact: Pact, kind: str, *, declaration_digest: str | None = None) -> dict:
@@ -61,7 +49,7 @@ def leaf_record(pact: Pact, kind: str, *, declaration_digest: str | None = None)
         record["code"] = pact.code
         record["event"] = pact.event.code
         if kind == PACT:
-            record["public"] = public_fields(pact)
+            record["public"] = signer_public_fields(pact)
     else:
         record["code_hash"] = code_hash(pact.code, record["time"])
     return record
