@@ -4,11 +4,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 # System packages: WeasyPrint's Pango and fonts, poppler for PDF checks in tests, gettext for translations,
-# Chromium for browser tests.
+# Chromium for browser tests, Redis for the test with a real Celery worker.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core \
-	fonts-liberation2 poppler-utils gettext chromium
+	fonts-liberation2 poppler-utils gettext chromium redis-server
 
-.PHONY: help run test lint format system-deps venv messages bench clean
+.PHONY: help run test lint format system-deps venv messages bench clean worker beat
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -24,7 +24,7 @@ system-deps: ## Install the Debian packages WeasyPrint, the tests and translatio
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,s3]'
 	@touch $@
 
 venv: $(VENV)/.installed ## Create the virtual environment and install the dependencies
@@ -38,6 +38,12 @@ run: system-deps venv messages ## Migrate, load regions, make a log key and demo
 	DEBUG=1 $(PY) manage.py log_keygen --if-missing
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py runserver $(HOST)
+
+worker: venv ## Start a Celery worker for background documents (needs REDIS_URL, as the web servers)
+	$(VENV)/bin/celery -A neutrality worker --loglevel=INFO
+
+beat: venv ## Start Celery beat, which sends the periodic sweeps (one per deployment; needs REDIS_URL)
+	$(VENV)/bin/celery -A neutrality beat --loglevel=INFO --schedule=$${CELERY_BEAT_FILE:-/tmp/netralitas-celerybeat}
 
 test: system-deps venv messages ## Run the whole suite (on $$DATABASE_URL when set, else SQLite)
 	SECRET_KEY=test-only $(PY) -m pytest $(PYTEST_ARGS)

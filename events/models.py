@@ -363,6 +363,12 @@ class Event(models.Model):
     def region(self):
         return self.regency or self.province
 
+    def was_open_at(self, moment) -> bool:
+        """Whether signing was open at that moment: a signature captured offline counts by when it was taken."""
+        if self.is_draft or self.signing_opened_at is None or moment < self.signing_opened_at:
+            return False
+        return self.signing_closed_at is None or moment < self.signing_closed_at
+
 
 class Invitation(models.Model):
     event = models.ForeignKey(Event, models.CASCADE, related_name="invitations", verbose_name=_("kegiatan"))

@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import json
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -181,6 +182,9 @@ class Pact(models.Model):
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
     user_agent = models.CharField(_("peramban"), max_length=400, blank=True)
     content_hash = models.CharField(_("SHA-256 isi"), max_length=64)
+    # A random value in the signing form: the same form posted again (its answer lost on the way) gets this
+    # pact back instead of "already signed".
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     code = models.CharField(
         _("kode verifikasi"), max_length=10, unique=True, default=new_pact_code, editable=False
     )
@@ -283,6 +287,160 @@ class Pact(models.Model):
     def masked_identity_number(self) -> str:
         """The identity number as the public may see it (UU 27/2022)."""
         return mask_number(self.signer_identity_number)
+
+
+def document_job_upload_to(job: "DocumentJob", filename: str) -> str:
+    return f"documents/{job.created_at:%Y/%m}/{filename}"
+
+
+class DocumentJob(models.Model):
+    """A big PDF rendered in the background for one staff member: its progress, then the stored file.
+
+    `fingerprint` covers everything the document prints, so a request whose data has not changed is handed the
+    stored file again (whoever asked first, since equal fingerprints mean equal contents) until `expires_at`.
+    """
+
+    class Kind(models.TextChoices):
+        SHEET = "sheet", _("Lembar tanda tangan kosong")
+        SIGNED_SHEET = "signed_sheet", _("Lembar bertanda tangan")
+        PACTS = "pacts", _("Semua pakta")
+        BLANK_DECLARATIONS = "blank_declarations", _("Pakta kosong untuk bermeterai")
+        EXPORT_CSV = "export_csv", _("Ekspor peserta (CSV)")
+        EXPORT_XLSX = "export_xlsx", _("Ekspor peserta (XLSX)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu giliran")
+        RUNNING = "running", _("Sedang dibuat")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    kind = models.CharField(_("dokumen"), max_length=20, choices=Kind.choices)
+    event = models.ForeignKey(Event, models.CASCADE, related_name="+", verbose_name=_("kegiatan"))
+    agency = models.ForeignKey(Agency, models.CASCADE, null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    # The rows (attendee or pact ids, in document order) fixed when the job was asked for.
+    rows = models.JSONField(default=list, editable=False)
+    chunk_size = models.PositiveIntegerField(default=1)
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(_("status"), max_length=7, choices=Status.choices, default=Status.QUEUED)
+    chunks_total = models.PositiveIntegerField(default=1)
+    chunks_done = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to=document_job_upload_to, blank=True, max_length=200)
+    filename = models.CharField(max_length=200)
+    # Exports carry their column headers in the language of the person who asked.
+    language = models.CharField(max_length=10, default="id")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("pembuatan dokumen")
+        verbose_name_plural = _("pembuatan dokumen")
+        indexes = [models.Index(fields=["fingerprint", "status"]), models.Index(fields=["expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(chunks_done__lte=models.F("chunks_total")), name="document_job_chunks_in_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | ~Q(file=""), name="document_job_done_has_file"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.event_id} · {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return reverse("pledges:document_job", args=[self.pk])
+
+    @property
+    def is_export(self) -> bool:
+        return self.kind in (self.Kind.EXPORT_CSV, self.Kind.EXPORT_XLSX)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return (
+            100
+            if self.status == self.Status.DONE
+            else int(100 * self.chunks_done / max(self.chunks_total, 1))
+        )
+
+
+class KioskDevice(models.Model):
+    """A tablet that keeps signing offline for one event, bound to the staff member who set it up.
+
+    Staff revoke a lost tablet: whatever it sends afterwards is refused and listed.
+    """
+
+    event = models.ForeignKey(Event, models.CASCADE, related_name="kiosk_devices", verbose_name=_("kegiatan"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="kiosk_devices", verbose_name=_("petugas")
+    )
+    device_id = models.UUIDField(_("ID perangkat"), unique=True)
+    label = models.CharField(_("nama perangkat"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("didaftarkan pada"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("terakhir terhubung"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("perangkat kios luring")
+        verbose_name_plural = _("perangkat kios luring")
+
+    def __str__(self):
+        return self.label or str(self.device_id)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class OfflineSignature(models.Model):
+    """One signature a kiosk captured offline and sent later: the server's verdict on it, kept for good.
+
+    The kiosk's key makes a resend harmless: the same key always gets the same answer.
+    """
+
+    class Verdict(models.TextChoices):
+        ACCEPTED = "accepted", _("Diterima")
+        REFUSED = "refused", _("Ditolak")
+
+    key = models.UUIDField(_("kunci kiriman"), unique=True, default=uuid.uuid4)
+    device = models.ForeignKey(
+        KioskDevice, models.PROTECT, related_name="signatures", verbose_name=_("perangkat")
+    )
+    attendee = models.ForeignKey(
+        Attendee, models.SET_NULL, null=True, related_name="+", verbose_name=_("peserta")
+    )
+    pact = models.OneToOneField(
+        Pact, models.PROTECT, null=True, blank=True, related_name="offline_signature", verbose_name=_("pakta")
+    )
+    captured_at = models.DateTimeField(_("diambil pada"))
+    received_at = models.DateTimeField(_("diterima server pada"), auto_now_add=True)
+    verdict = models.CharField(_("keputusan"), max_length=8, choices=Verdict.choices)
+    reason = models.CharField(_("alasan"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["captured_at", "pk"]
+        verbose_name = _("tanda tangan luring")
+        verbose_name_plural = _("tanda tangan luring")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verdict="accepted", pact__isnull=False) | Q(verdict="refused", pact__isnull=True),
+                name="offline_signature_verdict_matches_pact",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.key} · {self.get_verdict_display()}"
 
 
 def with_counts(events: models.QuerySet) -> models.QuerySet:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges.views import declarations, documents, registry, signing, staff
+from pledges.views import declarations, documents, offline, registry, signing, staff
 
 app_name = "pledges"
 
@@ -24,6 +24,9 @@ urlpatterns = [
         name="event_blank_declarations",
     ),
     path("staf/kegiatan/<int:pk>/poster.pdf", documents.event_poster, name="event_poster"),
+    path("staf/dokumen/<int:pk>/", documents.document_job, name="document_job"),
+    path("staf/dokumen/<int:pk>/status/", documents.document_job_status, name="document_job_status"),
+    path("staf/dokumen/<int:pk>/unduh.pdf", documents.document_job_file, name="document_job_file"),
     path("tanda-terima/<str:code>/pakta.pdf", documents.receipt_pdf, name="receipt_pdf"),
     path("verifikasi/", registry.verify, name="verify"),
     path("verifikasi/<str:code>/", registry.verify_code, name="verify_code"),
@@ -31,6 +34,14 @@ urlpatterns = [
     path("kiosk/<int:pk>/", signing.kiosk, name="kiosk"),
     path("kiosk/<int:pk>/peserta/<int:attendee_pk>/", signing.kiosk_sign, name="kiosk_sign"),
     path("kiosk/<int:pk>/selesai/<str:code>/", signing.kiosk_done, name="kiosk_done"),
+    # The offline kiosk (service worker, local queue, sync)
+    path("kiosk/sw.js", offline.kiosk_worker, name="kiosk_worker"),
+    path("kiosk/<int:pk>/luring/", offline.kiosk_offline, name="kiosk_offline"),
+    path("kiosk/<int:pk>/luring/manifest.webmanifest", offline.kiosk_manifest, name="kiosk_manifest"),
+    path("kiosk/<int:pk>/luring/data/", offline.kiosk_offline_data, name="kiosk_offline_data"),
+    path("kiosk/<int:pk>/luring/perangkat/", offline.kiosk_offline_device, name="kiosk_offline_device"),
+    path("kiosk/<int:pk>/luring/kirim/", offline.kiosk_offline_sync, name="kiosk_offline_sync"),
+    path("staf/kegiatan/<int:pk>/kios-luring/", offline.kiosk_devices, name="kiosk_devices"),
     path("tandatangan/<str:code>/", signing.sign, name="sign"),
     path("tandatangan/<str:code>/daftar/", signing.sign_walk_in, name="sign_walk_in"),
     path("tandatangan/<str:code>/pakta/", signing.sign_confirm, name="sign_confirm"),

@@ -41,9 +41,11 @@ def log_enqueue(*, pact: Pact, kind: str) -> None:
 
 
 def sequence_after_commit() -> None:
-    """In-process for now: the sequencer takes milliseconds, and `manage.py log_sequence` catches up if not."""
+    """Hand the sequencing to a worker (in-process without a broker); beat catches up if the message is lost."""
     if settings.LOG_SEQUENCE_ON_COMMIT:
-        log_sequence_all()
+        from pledges.transparency.tasks import sequence_log  # the tasks module imports this one
+
+        sequence_log.delay()
 
 
 def _lock() -> None:
