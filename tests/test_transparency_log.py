@@ -216,3 +216,13 @@ def test_a_missing_key_stops_the_sequencer_before_it_writes(settings):
         log_sequence()
     assert PendingEntry.objects.count() == 1 and not LogEntry.objects.exists()
     assert Pact.objects.count() == 1
+
+
+def test_the_sequencer_is_a_celery_task_that_beat_runs_every_few_seconds(settings):
+    from pledges.transparency.tasks import sequence_log
+
+    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["pledges.transparency.tasks.sequence_log"] <= 10
+    log_enqueue(pact=PactFactory(), kind="pact")
+    sequence_log.delay()
+    assert LogEntry.objects.count() == 1 and not PendingEntry.objects.exists()

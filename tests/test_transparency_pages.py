@@ -12,7 +12,7 @@ from pledges.pdf import documents
 from pledges.transparency.models import Checkpoint
 from pledges.transparency.services import log_enqueue, log_sequence_all
 from tests import pdfs
-from tests.factories import AttendeeFactory, EventFactory, PactFactory, signature_data_url
+from tests.factories import AttendeeFactory, EventFactory, PactFactory, signing_post
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +33,7 @@ def test_a_phone_signing_is_in_the_log_by_the_time_the_receipt_shows(
         {"identity_number": "198503122010012001", "attendance_code": attendance_code(event)},
     )
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("pledges:sign_confirm", args=[event.code]), {"signature": signature_data_url()}
-        )
+        response = client.post(reverse("pledges:sign_confirm", args=[event.code]), signing_post())
     receipt = client.get(response.url)
     assert "Tercatat di log publik sebagai entri 0 dari 1." in receipt.text
 
