@@ -77,6 +77,7 @@ def test_the_periodic_tasks_are_on_the_beat_schedule():
     assert scheduled == {
         "pledges.tasks.sweep_orphan_media",
         "pledges.tasks.expire_document_jobs",
+        "pledges.tasks.shred_personal_data",
         "pledges.transparency.tasks.sequence_log",
     }
     assert scheduled <= set(app.tasks)
