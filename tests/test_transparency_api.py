@@ -180,4 +180,5 @@ def test_a_cosignature_of_a_checkpoint_the_log_never_signed_is_refused(client, l
     response = client.post("/log/cosign", f"{fake}\n{line}", content_type="text/plain")
     assert response.status_code == 404
     assert client.post("/log/cosign", "not a note", content_type="text/plain").status_code == 400
+    assert client.post("/log/cosign", {"note": fake}).status_code == 415  # a signed note, not a form
     assert client.get("/log/cosign").status_code == 405

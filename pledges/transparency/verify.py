@@ -50,9 +50,10 @@ class Log:
     timeout: float = 30.0
 
     def _request(self, path: str, data: bytes | None = None) -> bytes:
-        request = urllib.request.Request(
-            f"{self.url.rstrip('/')}{path}", data=data, headers={"User-Agent": USER_AGENT}
-        )
+        headers = {"User-Agent": USER_AGENT}
+        if data is not None:
+            headers["Content-Type"] = "text/plain; charset=utf-8"  # a signed note
+        request = urllib.request.Request(f"{self.url.rstrip('/')}{path}", data=data, headers=headers)
         for _attempt in range(RETRIES):
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310

@@ -12,6 +12,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from events.http import accepts_body
 from pledges.models import Pact, normalize_pact_code
 from pledges.throttle import client_ip, throttle_hit
 from pledges.transparency import keys, services
@@ -149,6 +150,7 @@ def consistency(request):
 
 
 @csrf_exempt  # a witness is a program posting a signed note, not a browser with a session
+@accepts_body("text/plain")
 @require_POST
 @log_endpoint
 def cosign(request):
