@@ -33,9 +33,10 @@ venv: $(VENV)/.installed ## Create the virtual environment and install the depen
 messages: venv ## Compile the translations
 	SECRET_KEY=build $(PY) manage.py compilemessages -v0 --ignore=.venv
 
-run: system-deps venv messages ## Migrate, load regions and demo data, serve on http://127.0.0.1:8000 (SQLite)
+run: system-deps venv messages ## Migrate, load regions, make a log key and demo data, serve on http://127.0.0.1:8000 (SQLite)
 	DEBUG=1 $(PY) manage.py migrate -v0
 	DEBUG=1 $(PY) manage.py load_regions
+	DEBUG=1 $(PY) manage.py log_keygen --if-missing
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py runserver $(HOST)
 

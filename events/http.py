@@ -16,8 +16,15 @@ def refuse(request, message, *, back: str = "", status: int = 400):
     return render(request, "400.html", {"message": message, "back": back}, status=status)
 
 
-def accepts_json(view):
-    """Mark a view that takes a JSON body (the offline kiosk's calls) rather than a form: the middleware that
-    refuses other POST bodies (neutrality.middleware.FormPostsOnlyMiddleware) lets its JSON through."""
-    view.accepts_json = True
-    return view
+def accepts_body(*content_types: str):
+    """Mark a view that takes a body of these types rather than a form: the middleware that refuses other POST
+    bodies (neutrality.middleware.FormPostsOnlyMiddleware) lets them through, and only them."""
+
+    def mark(view):
+        view.accepted_content_types = content_types
+        return view
+
+    return mark
+
+
+accepts_json = accepts_body("application/json")  # the offline kiosk's calls

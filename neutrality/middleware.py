@@ -62,8 +62,8 @@ class RefuseControlCharactersMiddleware:
 
 
 class FormPostsOnlyMiddleware:
-    """Every POST the site accepts comes from one of its HTML forms, or is JSON to a view marked with
-    `events.http.accepts_json`; any other body is a 415.
+    """Every POST the site accepts comes from one of its HTML forms, or is a body of the types a view is marked
+    with (`events.http.accepts_json`, `accepts_body`); any other body is a 415.
 
     A view builds its form from `request.POST`, which is empty for a JSON or plain-text body: the form would
     show up blank with a 200 instead of saying that nothing was understood.
@@ -78,7 +78,7 @@ class FormPostsOnlyMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method != "POST":
             return None
-        wanted = ("application/json",) if getattr(view_func, "accepts_json", False) else FORM_CONTENT_TYPES
+        wanted = getattr(view_func, "accepted_content_types", FORM_CONTENT_TYPES)
         if request.content_type in wanted:
             return None
         return render(request, "400.html", {"message": NOT_A_FORM_REFUSED}, status=415)

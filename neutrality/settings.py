@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "pledges",
     # The project's own pieces that know no domain: system checks, /healthz, backup and restore.
     "neutrality",
+    "pledges.transparency",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +244,8 @@ CELERY_BEAT_SCHEDULE = {
     # The retention schedule (README: Personal data protection); `manage.py shred` does the same by hand.
     "shred-personal-data": {"task": "pledges.tasks.shred_personal_data", "schedule": 24 * 60 * 60},
     "clear-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": 24 * 60 * 60},
+    # A pact is in the transparency log within seconds even when an on-commit message was lost.
+    "sequence-transparency-log": {"task": "pledges.transparency.tasks.sequence_log", "schedule": 5},
 }
 
 # Generated documents stay in storage this many hours and are handed out again while their data is unchanged.
@@ -326,6 +329,22 @@ AXES_RESET_ON_SUCCESS = True
 SITE_NAME = "Netralitas"
 # Absolute base for links printed in PDFs and QR codes (e.g. https://netralitas.example.go.id).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The transparency log (README, "Transparency log"). Its Ed25519 signing key, as `manage.py log_keygen` writes
+# it: in LOG_SIGNING_KEY, or in the file LOG_SIGNING_KEY_FILE names; never in the repository. Development
+# keeps one in a git-ignored file.
+LOG_SIGNING_KEY = os.environ.get("LOG_SIGNING_KEY", "")
+LOG_SIGNING_KEY_FILE = os.environ.get(
+    "LOG_SIGNING_KEY_FILE", str(BASE_DIR / ".log-signing.key") if DEBUG else ""
+)
+# Verifier keys (<name>+<id>+<base64>) of the witnesses whose cosignatures POST /log/cosign accepts.
+LOG_WITNESS_KEYS = env_list("LOG_WITNESS_KEYS")
+# Requests per client address and minute to the /log/ endpoints: a verifier reading every entry asks for
+# 1,000 per request.
+LOG_RATE_LIMIT = int(os.environ.get("LOG_RATE_LIMIT", "300"))
+# Sequence new entries right after the signing commits (a Celery task; else only beat and
+# `manage.py log_sequence` do it).
+LOG_SEQUENCE_ON_COMMIT = env_bool("LOG_SEQUENCE_ON_COMMIT", True)
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # One staff namespace over both apps: events (base data) and pledges (pages that show signing status).
     path("staf/", include((event_urlpatterns + staff_urlpatterns, "events"))),
+    path("log/", include("pledges.transparency.urls")),
     path("", include("pledges.urls")),
 ]
 

@@ -44,6 +44,18 @@ PUBLIC_FIELDS = (
 )
 
 
+def signer_public_fields(pact) -> dict:
+    """The signer as the public sees them (open-data names): the registry's columns, the log's entries."""
+    return {
+        "name": pact.signer_name,
+        "identity_kind": pact.signer_identity_kind,
+        "identity_number_masked": mask_number(pact.signer_identity_number),
+        "position": pact.signer_position,
+        "rank": pact.signer_rank,
+        "agency": pact.signer_agency,
+    }
+
+
 def pact_public_record(pact) -> dict:
     """One pact as open data (CSV row, JSON object): masked number, no phone, email, IP or user agent.
 
@@ -53,12 +65,7 @@ def pact_public_record(pact) -> dict:
     return {
         "code": pact.code,
         "url": absolute_url(pact.get_absolute_url()),
-        "name": pact.signer_name,
-        "identity_kind": pact.signer_identity_kind,
-        "identity_number_masked": mask_number(pact.signer_identity_number),
-        "position": pact.signer_position,
-        "rank": pact.signer_rank,
-        "agency": pact.signer_agency,
+        **signer_public_fields(pact),
         "agency_kind": pact.agency.kind,
         "regency_code": regency.code if regency else "",
         "regency": regency.name if regency else "",

@@ -26,6 +26,8 @@ from pledges.scans import SUFFIXES as SCAN_SUFFIXES
 from pledges.scans import scan_kind
 from pledges.signatures import signature_from_data_url
 from pledges.throttle import Attempt, Limit
+from pledges.transparency.leaves import PACT, WITHDRAWAL
+from pledges.transparency.services import log_enqueue
 
 DEFAULT_TITLE = "Pakta Integritas Netralitas Aparatur Sipil Negara"
 DEFAULT_OPENING = (
@@ -248,6 +250,7 @@ def pact_sign(
             _store(pact.signature, ".png", images.png, stored)
             _store(pact.signature_print, ".jpg", images.print_jpeg, stored)
             _insert_pact(pact)
+            log_enqueue(pact=pact, kind=PACT)
     except BaseException:
         _discard(storage, stored)
         raise
@@ -430,6 +433,7 @@ def pacts_record_paper(
                 pact.content_hash = pact.compute_content_hash()
                 pact.full_clean(exclude=["code"], validate_constraints=False)
                 _insert_pact(pact)
+                log_enqueue(pact=pact, kind=PACT)
                 pacts.append(pact)
     except BaseException:
         _discard(storage, stored)
@@ -463,6 +467,7 @@ def pact_withdraw(*, pact: Pact, user, reason: str) -> Pact:
     pact._change_reason = reason
     pact.full_clean()
     pact.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    log_enqueue(pact=pact, kind=WITHDRAWAL)
     return pact
 
 

@@ -143,3 +143,12 @@ def world(db):
     from tests.hostile import make_world
 
     return make_world()
+
+
+@pytest.fixture(autouse=True)
+def _log_key(settings):
+    """The transparency log signs with a key made for each test, never one from the repository."""
+    from pledges.transparency.note import Signer
+
+    settings.LOG_SIGNING_KEY = str(Signer.generate("netralitas.test"))
+    settings.LOG_WITNESS_KEYS = []

@@ -158,6 +158,13 @@ ARGUMENTS = {
     "pledges:subject_done": lambda s: [],
     "events:import_cancel": lambda s: [s.event.pk],
     "healthz": lambda s: [],
+    "transparency:key": lambda s: [],
+    "transparency:checkpoint": lambda s: [],
+    "transparency:checkpoint_at": lambda s: [1],
+    "transparency:entries": lambda s: [],
+    "transparency:inclusion": lambda s: [],
+    "transparency:consistency": lambda s: [],
+    "transparency:cosign": lambda s: [],
 }
 # Staff URLs that name another scope's object; the rest either name nothing or are public by design (the
 # kiosk's web app manifest reads nothing from the database: browsers fetch it without credentials).
@@ -190,6 +197,9 @@ SCOPED = {
 }
 # The offline kiosk's calls take JSON by design (events.http.accepts_json).
 JSON_ENDPOINTS = {"pledges:kiosk_offline_device", "pledges:kiosk_offline_sync"}
+# The transparency log's witnesses are programs posting a signed note (text/plain) without a session: no CSRF
+# token by design (pledges.transparency.views.cosign), and a form body is refused for its type instead.
+TEXT_ENDPOINTS = {"transparency:cosign"}
 # URLs that act without any form data (a bare POST is their whole input).
 ACTIONS = {
     "logout",

@@ -13,6 +13,7 @@ from tests.hostile import (
     ARGUMENTS,
     JSON_ENDPOINTS,
     SCOPED,
+    TEXT_ENDPOINTS,
     database_state,
     media_state,
     site_url_names,
@@ -87,7 +88,8 @@ def test_a_post_without_its_csrf_token_is_refused_everywhere(world):
 
     def check(name):
         response = client.post(url(name, world["ours"]), {"reason": "Salah orang", "title": "Rapat"})
-        return None if response.status_code == 403 else f"answered {response.status_code}"
+        expected = 415 if name in TEXT_ENDPOINTS else 403
+        return None if response.status_code == expected else f"answered {response.status_code}"
 
     assert _walk(check) == []
     assert unchanged()
@@ -133,7 +135,7 @@ def test_a_wrong_content_type_is_refused_everywhere(ours, world):
     def check(name):
         for content_type, body in (
             *(() if name in JSON_ENDPOINTS else (("application/json", json.dumps({"reason": "x"})),)),
-            ("text/plain", "reason=Salah orang"),
+            *(() if name in TEXT_ENDPOINTS else (("text/plain", "reason=Salah orang"),)),
             ("application/xml", "<reason>Salah orang</reason>"),
         ):
             response = ours.post(url(name, world["ours"]), body, content_type=content_type)

@@ -80,6 +80,7 @@ def test_the_periodic_tasks_are_on_the_beat_schedule():
         "pledges.tasks.expire_document_jobs",
         "pledges.tasks.shred_personal_data",
         "accounts.tasks.clear_expired_sessions",
+        "pledges.transparency.tasks.sequence_log",
     }
     assert scheduled <= set(app.tasks)
     sweep_orphan_media.delay()  # runs at once in tests

@@ -162,6 +162,7 @@ class DeclarationCopy:
     verify_url: str | None = None
     qr: str | None = None
     public: bool = False
+    log: dict | None = None  # the entry and the checkpoint its proof was verified against (transparency log)
 
     @property
     def withdrawn(self) -> bool:

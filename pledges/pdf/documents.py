@@ -40,6 +40,7 @@ from pledges.pdf.content import (
 )
 from pledges.pdf.fetcher import AssetRoots
 from pledges.qr import absolute_url, event_sign_url
+from pledges.transparency.services import pact_log_stamp
 
 Kind = DocumentJob.Kind
 
@@ -329,6 +330,8 @@ def declaration_pdf(pact: Pact, *, out: Path, public: bool = False) -> Report:
     """One signed declaration. `public`: the copy for anyone who verifies it (NIP masked, no signature)."""
     event = _load_event(pact.event_id)
     copies, media = pact_copies(event, [pact.pk], public=public)
+    # One pact's proof is a few queries; the event's bundles of declarations go without it.
+    copies[0].log = pact_log_stamp(pact)
     return _render_single("pdf/declarations.html", {**_page_context(event), "copies": copies}, out, media)
 
 

@@ -18,6 +18,7 @@ from pledges.privacy import PUBLIC_FIELDS, pact_public_record
 from pledges.qr import absolute_url, qr_svg
 from pledges.spreadsheets import SafeWriter
 from pledges.throttle import throttle_hit
+from pledges.transparency.services import pact_log_status
 
 REGISTRY_PAGE_SIZE = 50
 CURSOR_INVALID = _("Penanda halaman (after/before) tidak sah. Mulai lagi dari halaman pertama registri.")
@@ -53,6 +54,7 @@ def pact_detail(request, code):
         "declaration": pact.declaration,
         "verify_url": verify_url,
         "verify_qr": mark_safe(qr_svg(verify_url, scale=3)),  # noqa: S308 - segno's own SVG, no user input
+        "log": pact_log_status(pact),
     }
     return render(request, "pledges/registry/pact_detail.html", context)
 
@@ -102,6 +104,7 @@ def _verify_answer(request, form, code: str):
         "pact": pact,
         # Someone holding the code holds the paper: confirm it, but a non-public event's details stay hidden.
         "details_public": pact is not None and pact.event.is_public,
+        "log": pact_log_status(pact) if pact else None,
     }
     return render(request, "pledges/registry/verify.html", context)
 

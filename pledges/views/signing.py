@@ -38,6 +38,7 @@ from pledges.forms import (
 )
 from pledges.models import Pact
 from pledges.qr import event_presence_url, event_sign_url, qr_svg_document
+from pledges.transparency.services import pact_log_status
 from pledges.views.documents import SIGNED_PACTS_SESSION_KEY  # codes signed in this browser
 
 IDENTITY_SESSION_KEY = "signing_identity"  # {"event": pk, "attendee": pk, "at": unix time}
@@ -300,7 +301,8 @@ def receipt(request, code):
     if code not in request.session.get(SIGNED_PACTS_SESSION_KEY, []):
         raise Http404
     pact = get_object_or_404(Pact.objects.select_related("event", "declaration"), code=code)
-    return render(request, "pledges/signing/receipt.html", {"pact": pact, "event": pact.event})
+    context = {"pact": pact, "event": pact.event, "log": pact_log_status(pact)}
+    return render(request, "pledges/signing/receipt.html", context)
 
 
 # --- The hall ------------------------------------------------------------------------------------------------
