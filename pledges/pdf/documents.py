@@ -1,11 +1,13 @@
 """The PDF documents, built from the database and the templates under templates/pdf/.
 
-Each function writes one PDF to `out` and returns a `Report`. Big documents (signature sheets, an event's
+Each function writes one PDF/A-3 file to `out` and returns a `Report`; issued documents (declarations, the
+signed sheet, all pacts) are sealed by the same function that renders them, whichever process runs it. Big documents (signature sheets, an event's
 pacts) are cut into chunks rendered in parallel processes and merged; the sheet's "Halaman X dari Y" footers
 are stamped on afterwards, since only the whole knows its page count. Every query is made here, in the
 parent, before any rendering starts: a fixed number of queries whatever the number of rows.
 """
 
+import dataclasses
 import logging
 import math
 import os
@@ -28,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Agency, Attendee, Event
 from pledges.models import Declaration, Pact
-from pledges.pdf import engine
+from pledges.pdf import archive, engine, seal
 from pledges.pdf.fetcher import AssetRoots
 from pledges.qr import absolute_url, event_sign_url
 
@@ -46,6 +48,10 @@ SHEET_CHUNK_ROWS = (100, 1000)
 PACTS_CHUNK = (50, 100)
 
 NO_PACTS = _("Belum ada pakta yang ditandatangani.")
+SEAL_REASON_SIGNER = _("Pakta integritas %(code)s, salinan penanda tangan")
+SEAL_REASON_PUBLIC = _("Pakta integritas %(code)s, salinan verifikasi publik")
+SEAL_REASON_SHEET = _("Lembar tanda tangan kegiatan %(event)s")
+SEAL_REASON_PACTS = _("Pakta integritas kegiatan %(event)s")
 NO_ATTENDEES = _("Belum ada peserta.")
 INVALID_OPTIONS = _("Pilihan dokumen tidak dikenal; pilih instansi dari daftar kegiatan ini.")
 
@@ -61,13 +67,15 @@ IDENTITY_LABELS = {
 class Report:
     """What a render produced, and its cost (the benchmark prints it): the largest resident set of this
     process and of its rendering workers, the CPU time of all of them, and the CPU time on the longest path
-    (this process plus its busiest worker: the wall time when every worker has a core of its own)."""
+    (this process plus its busiest worker: the wall time when every worker has a core of its own), and
+    the time sealing took on top (attachments, signature, timestamp)."""
 
     pages: int
     chunks: int
     peak_rss_kib: int
     cpu_seconds: float
     longest_path_cpu_seconds: float
+    seal_seconds: float = 0.0
 
 
 class _Cost:
@@ -174,6 +182,15 @@ def _render_single(template: str, context: dict, out: Path) -> Report:
     return cost.report(pages=result.pages, chunks=1)
 
 
+def _sealed(report: Report, out: Path, *, kind: str, event: Event, pacts: list[Pact], reason: str) -> Report:
+    """Seal the rendered file in place, with the pacts' log entries embedded; the report gains its cost."""
+    started = time.perf_counter()
+    with translation.override(settings.LANGUAGE_CODE):
+        files = archive.attachments(kind=kind, event_code=event.code, pacts=pacts)
+        seal.seal_file(out, attachments=files, reason=str(reason))
+    return dataclasses.replace(report, seal_seconds=time.perf_counter() - started)
+
+
 # --- The declaration -------------------------------------------------------------------------------------
 
 
@@ -255,7 +272,11 @@ def declaration_pdf(pact: Pact, *, out: Path, public: bool = False) -> Report:
     event = _load_event(pact.event)
     pact = Pact.objects.select_related("declaration").get(pk=pact.pk)
     copy = _copy_of_pact(pact, event, public=public)
-    return _render_single("pdf/declarations.html", {**_page_context(event), "copies": [copy]}, out)
+    report = _render_single("pdf/declarations.html", {**_page_context(event), "copies": [copy]}, out)
+    kind, reason = (
+        (archive.PUBLIC_COPY, SEAL_REASON_PUBLIC) if public else (archive.SIGNER_COPY, SEAL_REASON_SIGNER)
+    )
+    return _sealed(report, out, kind=kind, event=event, pacts=[pact], reason=reason % {"code": pact.code})
 
 
 # --- The signature sheet ---------------------------------------------------------------------------------
@@ -277,16 +298,17 @@ class SheetRow:
         return self.number % 2 == 0
 
 
-def _sheet_rows(event: Event, attendees, *, signed: bool) -> list[SheetRow]:
-    """Every attendee in agency order; on the signed sheet, as they signed and with their drawn signature."""
+def _sheet_rows(event: Event, attendees, *, signed: bool) -> tuple[list[SheetRow], list[Pact]]:
+    """Every attendee in agency order; on the signed sheet, as they signed and with their drawn signature.
+    Also the pacts the rows show, in row order."""
     pacts = {}
     if signed:
         valid = Pact.objects.filter(event=event, status=Pact.Status.VALID).only(
-            "attendee_id", "method", "signature", "signature_print", "signer_name",
+            "attendee_id", "method", "signature", "signature_print", "signer_name", "code", "status",
             "signer_identity_kind", "signer_identity_number", "signer_position", "signer_agency",
         )  # fmt: skip
         pacts = {pact.attendee_id: pact for pact in valid}
-    rows = []
+    rows, shown = [], []
     ordered = attendees.select_related("agency").order_by("agency__name", "full_name", "pk")
     for number, attendee in enumerate(ordered, start=1):
         pact = pacts.get(attendee.pk)
@@ -299,6 +321,7 @@ def _sheet_rows(event: Event, attendees, *, signed: bool) -> list[SheetRow]:
                 agency=attendee.agency.name,
             )
         else:
+            shown.append(pact)
             row = SheetRow(
                 number=number,
                 name=pact.signer_name,
@@ -309,7 +332,7 @@ def _sheet_rows(event: Event, attendees, *, signed: bool) -> list[SheetRow]:
                 signed_on_paper=pact.method == Pact.Method.PAPER,
             )
         rows.append(row)
-    return rows
+    return rows, shown
 
 
 def sheet_pdf(
@@ -330,7 +353,7 @@ def sheet_pdf(
     workers = workers or engine.cpu_count()
     cost = _Cost(workers)
     event = _load_event(event)
-    rows = _sheet_rows(event, _attendees_in_scope(event, attendees, agency), signed=signed)
+    rows, pacts = _sheet_rows(event, _attendees_in_scope(event, attendees, agency), signed=signed)
     witnesses = [
         {"witness": witness, "signature_url": _image_url(witness.signature) if signed else None}
         for witness in event.witnesses.all()
@@ -359,7 +382,11 @@ def sheet_pdf(
             )
         )
         pages = engine.merge([result.path for result in results], out, stamps=footers.path)
-    return cost.report(pages=pages, chunks=len(chunks))
+    report = cost.report(pages=pages, chunks=len(chunks))
+    if not signed:
+        return report  # a form to fill in by hand, not an issued record
+    reason = SEAL_REASON_SHEET % {"event": event.code}
+    return _sealed(report, out, kind=archive.SHEET, event=event, pacts=pacts, reason=reason)
 
 
 # --- An event's pacts in one file --------------------------------------------------------------------------
@@ -416,7 +443,10 @@ def pacts_pdf(
         _copy_of_pact(pact, event, public=False)
         for pact in pacts.order_by("signer_agency", "signer_name", "pk")
     ]
-    return _declarations_file(event, copies, out, cost, NO_PACTS)
+    report = _declarations_file(event, copies, out, cost, NO_PACTS)
+    pacts = [copy.pact for copy in copies]
+    reason = SEAL_REASON_PACTS % {"event": event.code}
+    return _sealed(report, out, kind=archive.PACTS, event=event, pacts=pacts, reason=reason)
 
 
 def blank_declarations_pdf(
