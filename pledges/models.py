@@ -282,3 +282,24 @@ class Pact(models.Model):
     def masked_identity_number(self) -> str:
         """The identity number as the public may see it (UU 27/2022)."""
         return mask_number(self.signer_identity_number)
+
+
+class PublicCopy(models.Model):
+    """A sealed public copy of a pact's declaration, rendered once and served to everyone who asks for it.
+
+    `state` names what the copy depends on (the pact's status, whether its log entries were embedded, the
+    sealing certificate): a copy for another state is rendered afresh and replaces this one.
+    """
+
+    pact = models.ForeignKey(Pact, models.CASCADE, related_name="public_copies", verbose_name=_("pakta"))
+    state = models.CharField(max_length=100)
+    file = models.FileField(upload_to="copies/%Y/%m/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("salinan publik bersegel")
+        verbose_name_plural = _("salinan publik bersegel")
+        constraints = [models.UniqueConstraint(fields=["pact", "state"], name="public_copy_one_per_state")]
+
+    def __str__(self):
+        return f"{self.pact.code} · {self.state}"

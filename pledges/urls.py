@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges.views import declarations, documents, registry, signing
+from pledges.views import declarations, documents, registry, signing, verification
 
 app_name = "pledges"
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path("staf/kegiatan/<int:pk>/poster.pdf", documents.event_poster, name="event_poster"),
     path("tanda-terima/<str:code>/pakta.pdf", documents.receipt_pdf, name="receipt_pdf"),
     path("verifikasi/", registry.verify, name="verify"),
+    path("verifikasi/berkas/", verification.verify_pdf, name="verify_pdf"),
+    path("api/verifikasi/", verification.api_verify_pdf, name="api_verify_pdf"),
     path("verifikasi/<str:code>/", registry.verify_code, name="verify_code"),
     # Signing (kiosk, own phone, paper, witnesses, the hall's screen)
     path("kiosk/<int:pk>/", signing.kiosk, name="kiosk"),

@@ -1,3 +1,4 @@
+import io
 import os
 
 import pytest
@@ -124,7 +125,7 @@ def development_p12(tmp_path_factory):
     path = tmp_path_factory.mktemp("seal") / "seal-development.p12"
     os.environ["SEAL_PKCS12_PASSWORD"] = "uji-pengembangan"
     try:
-        call_command("seal_keygen", out=path, name="Segel Uji Pengembangan", stdout=open(os.devnull, "w"))
+        call_command("seal_keygen", out=path, name="Segel Uji Pengembangan", stdout=io.StringIO())
     finally:
         del os.environ["SEAL_PKCS12_PASSWORD"]
     return path
@@ -136,3 +137,13 @@ def development_seal(settings, development_p12):
     settings.SEAL_PKCS12_FILE = str(development_p12)
     settings.SEAL_PKCS12_PASSWORD = "uji-pengembangan"
     return development_p12
+
+
+@pytest.fixture
+def transparency_log(monkeypatch):
+    """The transparency log's contract served by a stand-in over a real Merkle tree (tests/stand_in_log.py)."""
+    from tests.stand_in_log import StandInLog
+
+    log = StandInLog()
+    log.install(monkeypatch)
+    return log

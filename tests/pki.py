@@ -27,7 +27,11 @@ VALID = {"valid-from": "2020-01-01T00:00:00+0000", "valid-to": "2090-01-01T00:00
 
 
 def _key_usage(*usages):
-    return {"id": "key_usage", "critical": True, "smart-value": {"schema": "key-usage", "params": list(usages)}}
+    return {
+        "id": "key_usage",
+        "critical": True,
+        "smart-value": {"schema": "key-usage", "params": list(usages)},
+    }
 
 
 def _office_cert(entity: str) -> dict:
@@ -38,8 +42,14 @@ def _office_cert(entity: str) -> dict:
         "validity": VALID,
         "extensions": [
             _key_usage("digital_signature", "non_repudiation"),
-            {"id": "crl_distribution_points", "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": ["interm"]}}},
-            {"id": "authority_information_access", "smart-value": {"schema": "aia-urls", "params": {"ocsp-responder-names": ["interm"]}}},
+            {
+                "id": "crl_distribution_points",
+                "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": ["interm"]}},
+            },
+            {
+                "id": "authority_information_access",
+                "smart-value": {"schema": "aia-urls", "params": {"ocsp-responder-names": ["interm"]}},
+            },
         ],
     }
 
@@ -49,7 +59,9 @@ def architecture_config(prefix: str, key_dir: Path) -> dict:
     revoked["revocation"] = {"revoked-since": "2021-01-01T00:00:00+0000", "reason": "key_compromise"}
     return {
         "external-url-prefix": prefix,
-        "keysets": {ARCH: {"path-prefix": str(key_dir), "keys": {name: {"path": f"{name}.pem"} for name in KEYS}}},
+        "keysets": {
+            ARCH: {"path-prefix": str(key_dir), "keys": {name: {"path": f"{name}.pem"} for name in KEYS}}
+        },
         "pki-architectures": {
             ARCH: {
                 "keyset": ARCH,
@@ -78,9 +90,19 @@ def architecture_config(prefix: str, key_dir: Path) -> dict:
                         "issuer": "root",
                         "validity": VALID,
                         "extensions": [
-                            {"id": "basic_constraints", "critical": True, "value": {"ca": True, "path-len-constraint": 0}},
+                            {
+                                "id": "basic_constraints",
+                                "critical": True,
+                                "value": {"ca": True, "path-len-constraint": 0},
+                            },
                             _key_usage("digital_signature", "key_cert_sign", "crl_sign"),
-                            {"id": "crl_distribution_points", "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": ["root"]}}},
+                            {
+                                "id": "crl_distribution_points",
+                                "smart-value": {
+                                    "schema": "crl-dist-url",
+                                    "params": {"crl-repo-names": ["root"]},
+                                },
+                            },
                         ],
                     },
                     "interm-ocsp": {
@@ -98,17 +120,37 @@ def architecture_config(prefix: str, key_dir: Path) -> dict:
                         "extensions": [
                             _key_usage("digital_signature"),
                             {"id": "extended_key_usage", "critical": True, "value": ["time_stamping"]},
-                            {"id": "crl_distribution_points", "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": ["root"]}}},
+                            {
+                                "id": "crl_distribution_points",
+                                "smart-value": {
+                                    "schema": "crl-dist-url",
+                                    "params": {"crl-repo-names": ["root"]},
+                                },
+                            },
                         ],
                     },
                     "office": _office_cert("office"),
                     "office-revoked": revoked,
                 },
                 "services": {
-                    "ocsp": {"interm": {"for-issuer": "interm", "responder-cert": "interm-ocsp", "signing-key": "interm-ocsp"}},
+                    "ocsp": {
+                        "interm": {
+                            "for-issuer": "interm",
+                            "responder-cert": "interm-ocsp",
+                            "signing-key": "interm-ocsp",
+                        }
+                    },
                     "crl-repo": {
-                        "root": {"for-issuer": "root", "signing-key": "root", "simulated-update-schedule": "P90D"},
-                        "interm": {"for-issuer": "interm", "signing-key": "interm", "simulated-update-schedule": "P30D"},
+                        "root": {
+                            "for-issuer": "root",
+                            "signing-key": "root",
+                            "simulated-update-schedule": "P90D",
+                        },
+                        "interm": {
+                            "for-issuer": "interm",
+                            "signing-key": "interm",
+                            "simulated-update-schedule": "P30D",
+                        },
                     },
                     "time-stamping": {"tsa": {"signing-key": "tsa", "signing-cert": "tsa"}},
                 },

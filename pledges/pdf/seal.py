@@ -138,20 +138,31 @@ def office_seal() -> OfficeSeal | None:
     )
 
 
+def seal_status() -> tuple[OfficeSeal | None, str]:
+    """The configured seal, and why it cannot be used when it is configured but unusable (for the staff)."""
+    try:
+        return office_seal(), ""
+    except SealingError as error:
+        return None, str(error)
+
+
 @functools.lru_cache(maxsize=4)
 def _load_seal(
     p12_file, p12_password, p11_module, p11_token, p11_key, p11_pin, tsa_url, roots
 ) -> OfficeSeal | None:
-    if p12_file:
-        signer = signers.SimpleSigner.load_pkcs12(
-            p12_file, passphrase=p12_password.encode() if p12_password else None
-        )
-        if signer is None:
-            raise SealingError(f"Cannot read the PKCS#12 file {p12_file} (wrong password?)")
-    elif p11_module:
-        signer = _pkcs11_signer(p11_module, p11_token, p11_key, p11_pin)
-    else:
-        return None
+    try:
+        if p12_file:
+            signer = signers.SimpleSigner.load_pkcs12(
+                p12_file, passphrase=p12_password.encode() if p12_password else None
+            )
+        elif p11_module:
+            signer = _pkcs11_signer(p11_module, p11_token, p11_key, p11_pin)
+        else:
+            return None
+    except Exception as error:  # a missing file, a wrong password, an absent token: say which
+        raise SealingError(f"{p12_file or p11_module}: {error}") from error
+    if signer is None:
+        raise SealingError(f"{p12_file}: the PKCS#12 file cannot be read (wrong password?)")
     certificate = signer.signing_cert
     chain = list(signer.cert_registry)
     # A self-signed certificate (the development one) is its own anchor; otherwise the chain's root, plus any

@@ -14,14 +14,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from events import access
 from events.models import Agency, Attendee, Event
 from pledges.models import Pact, normalize_pact_code
-from pledges.pdf import documents
+from pledges.pdf import copies, documents, seal
 
 SIGNED_PACTS_SESSION_KEY = "signed_pacts"
 
@@ -39,16 +39,23 @@ class EventDocumentForm(forms.Form):
         ).distinct()
 
 
-def pdf_response(build: Callable[[Path], object], filename: str) -> FileResponse:
-    """Render with `build(path)` into a temporary file and stream it; the file is gone once the download ends."""
+def pdf_response(request, build: Callable[[Path], object], filename: str):
+    """Render with `build(path)` into a temporary file and stream it; the file is gone once the download ends.
+    A configured seal that cannot be applied now means no document, rather than an unsealed one."""
     descriptor, name = tempfile.mkstemp(prefix="netralitas-", suffix=".pdf")
     os.close(descriptor)
     try:
         build(Path(name))
         handle = open(name, "rb")  # noqa: SIM115 - FileResponse closes it after streaming
+    except seal.SealingError:
+        return seal_unavailable(request)
     finally:
         os.unlink(name)
     return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+
+
+def seal_unavailable(request):
+    return render(request, "pledges/seal_unavailable.html", {"message": seal.SEAL_UNAVAILABLE}, status=503)
 
 
 def _staff_may_see(user, pact: Pact) -> bool:
@@ -64,15 +71,25 @@ def receipt_pdf(request, code):
         request.user, pact
     ):
         raise Http404
-    return pdf_response(lambda out: documents.declaration_pdf(pact, out=out), f"pakta-{pact.code}.pdf")
+    return pdf_response(
+        request, lambda out: documents.declaration_pdf(pact, out=out), f"pakta-{pact.code}.pdf"
+    )
 
 
 @require_GET
 def pact_pdf(request, code):
-    """The public copy of a pact, from the verification page: NIP masked, withdrawal shown."""
+    """The public copy of a pact, from the verification page: NIP masked, withdrawal shown. Sealed once per
+    state of the pact and stored (`copies`), then served as stored."""
     pact = get_object_or_404(Pact.objects.public(), code=normalize_pact_code(code))
-    return pdf_response(
-        lambda out: documents.declaration_pdf(pact, out=out, public=True), f"pakta-{pact.code}-publik.pdf"
+    try:
+        copy = copies.public_copy(pact)
+    except seal.SealingError:
+        return seal_unavailable(request)
+    return FileResponse(
+        copy.file.open("rb"),
+        as_attachment=True,
+        filename=f"pakta-{pact.code}-publik.pdf",
+        content_type="application/pdf",
     )
 
 
@@ -93,6 +110,7 @@ def event_sheet(request, pk):
     signed, agency = form.cleaned_data["signed"], form.cleaned_data["agency"]
     attendees = Attendee.objects.visible_to(request.user)
     return pdf_response(
+        request,
         lambda out: documents.sheet_pdf(event, out=out, signed=signed, agency=agency, attendees=attendees),
         _filename("lembar-tanda-tangan", event, agency, signed),
     )
@@ -107,7 +125,9 @@ def _declarations_download(request, pk, build, kind: str):
     agency = form.cleaned_data["agency"]
     attendees = Attendee.objects.visible_to(request.user)
     return pdf_response(
-        lambda out: build(event, out=out, agency=agency, attendees=attendees), _filename(kind, event, agency)
+        request,
+        lambda out: build(event, out=out, agency=agency, attendees=attendees),
+        _filename(kind, event, agency),
     )
 
 
@@ -130,4 +150,4 @@ def event_blank_declarations(request, pk):
 def event_poster(request, pk):
     """The QR poster to set up in the hall."""
     event = access.get_event_for_user(request.user, pk)
-    return pdf_response(lambda out: documents.poster_pdf(event, out=out), _filename("poster", event))
+    return pdf_response(request, lambda out: documents.poster_pdf(event, out=out), _filename("poster", event))
