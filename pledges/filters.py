@@ -54,7 +54,9 @@ class VerifyPdfForm(forms.Form):
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]
         if upload.size > self.max_bytes:
-            raise forms.ValidationError(PDF_TOO_LARGE, params={"size": self.max_bytes // 1_048_576})
+            raise forms.ValidationError(
+                PDF_TOO_LARGE, code="too_large", params={"size": self.max_bytes // 1_048_576}
+            )
         return upload.read()
 
 

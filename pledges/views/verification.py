@@ -24,9 +24,15 @@ TOO_MANY = _(
 )
 
 
+# A form upload's boundaries and part headers around the file.
+MULTIPART_OVERHEAD = 4 * 1024
+
+
 def _announced_too_large(request) -> bool:
     try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > settings.VERIFY_PDF_MAX_BYTES + 64 * 1024
+        return (
+            int(request.META.get("CONTENT_LENGTH") or 0) > settings.VERIFY_PDF_MAX_BYTES + MULTIPART_OVERHEAD
+        )
     except ValueError:
         return True
 
@@ -35,8 +41,8 @@ def _throttled(request) -> bool:
     return not throttle_hit(scope="verify_pdf", key=client_ip(request), limit=settings.VERIFY_PDF_RATE_LIMIT)
 
 
-def _page(request, pdf_form, *, verdict=None, status=200):
-    context = {"form": VerifyForm(), "pdf_form": pdf_form, "verdict": verdict}
+def _page(request, pdf_form, *, verdict=None, refusal="", status=200):
+    context = {"form": VerifyForm(), "pdf_form": pdf_form, "verdict": verdict, "pdf_refusal": refusal}
     return render(request, "pledges/registry/verify.html", context, status=status)
 
 
@@ -46,9 +52,8 @@ def verify_pdf(request):
     """The verification page's upload: the verdict on the file, or why it could not be read."""
     max_bytes = settings.VERIFY_PDF_MAX_BYTES
     if _announced_too_large(request):
-        form = VerifyPdfForm(max_bytes=max_bytes)
-        form.add_error(None, PDF_TOO_LARGE % {"size": max_bytes // 1_048_576})
-        return _page(request, form, status=413)
+        refusal = PDF_TOO_LARGE % {"size": max_bytes // 1_048_576}
+        return _page(request, VerifyPdfForm(max_bytes=max_bytes), refusal=refusal, status=413)
     return _verify_pdf_checked(request)
 
 
@@ -58,7 +63,7 @@ def _verify_pdf_checked(request):
         return render(request, "pledges/registry/rate_limited.html", status=429)
     form = VerifyPdfForm(request.POST, request.FILES, max_bytes=settings.VERIFY_PDF_MAX_BYTES)
     if not form.is_valid():
-        return _page(request, form, status=400)
+        return _page(request, form, status=413 if form.has_error("file", "too_large") else 400)
     try:
         verdict = verify.verify_pdf(form.cleaned_data["file"])
     except inspect.Unreadable as error:
