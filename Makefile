@@ -8,6 +8,10 @@ HOST ?= 127.0.0.1:8000
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core \
 	fonts-liberation2 poppler-utils gettext chromium
 
+# The demo's development seal: a self-signed certificate in the git-ignored data/ folder (never for real use).
+DEV_SEAL := data/seal-development.p12
+DEV_SEAL_PASSWORD := development-only
+
 .PHONY: help run test lint format system-deps venv messages bench clean
 
 help: ## List the targets
@@ -32,11 +36,12 @@ venv: $(VENV)/.installed ## Create the virtual environment and install the depen
 messages: venv ## Compile the translations
 	SECRET_KEY=build $(PY) manage.py compilemessages -v0 --ignore=.venv
 
-run: system-deps venv messages ## Migrate, load regions and demo data, serve on http://127.0.0.1:8000 (SQLite)
+run: system-deps venv messages ## Migrate, load regions and demo data, serve on http://127.0.0.1:8000 (SQLite), documents sealed with a development certificate
 	DEBUG=1 $(PY) manage.py migrate -v0
 	DEBUG=1 $(PY) manage.py load_regions
 	DEBUG=1 $(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py runserver $(HOST)
+	@test -f $(DEV_SEAL) || DEBUG=1 SEAL_PKCS12_PASSWORD=$(DEV_SEAL_PASSWORD) $(PY) manage.py seal_keygen --out $(DEV_SEAL)
+	DEBUG=1 SEAL_PKCS12_FILE=$(DEV_SEAL) SEAL_PKCS12_PASSWORD=$(DEV_SEAL_PASSWORD) $(PY) manage.py runserver $(HOST)
 
 test: system-deps venv messages ## Run the whole suite (on $$DATABASE_URL when set, else SQLite)
 	SECRET_KEY=test-only $(PY) -m pytest $(PYTEST_ARGS)
@@ -53,5 +58,5 @@ format: venv ## Format the code with ruff
 bench: venv ## Run the benchmarks under bench/ (they print figures)
 	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; SECRET_KEY=bench $(PY) $$script; done
 
-clean: ## Remove the virtual environment and the local SQLite database
-	rm -rf $(VENV) db.sqlite3
+clean: ## Remove the virtual environment, the local SQLite database and the development seal
+	rm -rf $(VENV) db.sqlite3 $(DEV_SEAL)

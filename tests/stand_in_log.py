@@ -47,6 +47,7 @@ class StandInLog:
     def __init__(self):
         self.leaves: list[bytes] = []
         self.positions: dict[tuple[int, str], int] = {}
+        self.bundles: dict[tuple[int, str], dict] = {}  # for the current tree size
 
     def append(self, pact, kind: str = "pact") -> bytes:
         leaf = json.dumps(
@@ -56,12 +57,18 @@ class StandInLog:
         ).encode()
         self.positions[(pact.pk, kind)] = len(self.leaves)
         self.leaves.append(leaf)
+        self.bundles.clear()
         return leaf
 
     def pact_log_bundle(self, pact, kind: str = "pact") -> dict | None:
         index = self.positions.get((pact.pk, kind))
         if index is None:
             return None
+        if (pact.pk, kind) not in self.bundles:
+            self.bundles[(pact.pk, kind)] = self._bundle(index)
+        return self.bundles[(pact.pk, kind)]
+
+    def _bundle(self, index: int) -> dict:
         root = tree_root(self.leaves)
         size = len(self.leaves)
         return {
@@ -72,12 +79,16 @@ class StandInLog:
             "checkpoint": f"{ORIGIN}\n{size}\n{base64.b64encode(root).decode()}\n\n— {ORIGIN} c3RhbmQtaW4=\n",
         }
 
-    def install(self, monkeypatch) -> None:
-        """Make `pledges.transparency.services` this stand-in, whether or not the real app is installed."""
+    def modules(self) -> dict[str, types.ModuleType]:
+        """`pledges.transparency.services` as this stand-in, to put into `sys.modules`."""
         package = types.ModuleType("pledges.transparency")
         package.__path__ = []
         services = types.ModuleType("pledges.transparency.services")
         services.pact_log_bundle = self.pact_log_bundle
         package.services = services
-        monkeypatch.setitem(sys.modules, "pledges.transparency", package)
-        monkeypatch.setitem(sys.modules, "pledges.transparency.services", services)
+        return {"pledges.transparency": package, "pledges.transparency.services": services}
+
+    def install(self, monkeypatch) -> None:
+        """Stand in for the log for one test, whether or not the real app is installed."""
+        for name, module in self.modules().items():
+            monkeypatch.setitem(sys.modules, name, module)

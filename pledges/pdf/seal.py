@@ -9,6 +9,7 @@ Without a certificate (`SEAL_PKCS12_FILE` or `SEAL_PKCS11_MODULE`) documents go 
 associated files: the staff's documents panel and the verify page say so.
 """
 
+import dataclasses
 import functools
 import hashlib
 import io
@@ -18,6 +19,10 @@ from pathlib import Path
 
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -38,6 +43,7 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
+from weasyprint import HTML
 
 from pledges.qr import absolute_url
 
@@ -138,6 +144,17 @@ def office_seal() -> OfficeSeal | None:
     )
 
 
+def prepare() -> None:
+    """Load the certificate, the stamp's font and the signing code now rather than at the first seal (about a
+    second, mostly imports): for a worker process about to seal documents, and for the benchmark. The
+    warm-up seal asks no timestamp authority (some charge per stamp)."""
+    office = office_seal()
+    if office is None:
+        return
+    blank = IncrementalPdfFileWriter(io.BytesIO(HTML(string="<p></p>").write_pdf(pdf_variant="pdf/a-3b")))
+    _sign(blank, dataclasses.replace(office, tsa_url=""), "warm-up")
+
+
 def seal_status() -> tuple[OfficeSeal | None, str]:
     """The configured seal, and why it cannot be used when it is configured but unusable (for the staff)."""
     try:
@@ -152,17 +169,13 @@ def _load_seal(
 ) -> OfficeSeal | None:
     try:
         if p12_file:
-            signer = signers.SimpleSigner.load_pkcs12(
-                p12_file, passphrase=p12_password.encode() if p12_password else None
-            )
+            signer = _KeptKeySigner.from_pkcs12(Path(p12_file).read_bytes(), p12_password)
         elif p11_module:
             signer = _pkcs11_signer(p11_module, p11_token, p11_key, p11_pin)
         else:
             return None
     except Exception as error:  # a missing file, a wrong password, an absent token: say which
         raise SealingError(f"{p12_file or p11_module}: {error}") from error
-    if signer is None:
-        raise SealingError(f"{p12_file}: the PKCS#12 file cannot be read (wrong password?)")
     certificate = signer.signing_cert
     chain = list(signer.cert_registry)
     # A self-signed certificate (the development one) is its own anchor; otherwise the chain's root, plus any
@@ -170,6 +183,33 @@ def _load_seal(
     anchors = [cert for cert in [certificate, *chain] if cert.self_signed != "no"]
     anchors += trust_roots_setting()
     return OfficeSeal(signer=signer, certificate=certificate, trust_roots=tuple(anchors), tsa_url=tsa_url)
+
+
+class _KeptKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner with its private key parsed once: the original parses it again for every
+    signature, RSA key checks included (a quarter of a second for a 3,072-bit key, twice per seal)."""
+
+    def __init__(self, private_key, **kwargs):
+        super().__init__(**kwargs)
+        self.private_key = private_key
+
+    @classmethod
+    def from_pkcs12(cls, data: bytes, password: str) -> "_KeptKeySigner":
+        passphrase = password.encode() if password else None
+        loaded = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=passphrase)
+        private_key, _, _ = pkcs12.load_key_and_certificates(data, passphrase)
+        return cls(
+            private_key,
+            signing_key=loaded.signing_key,
+            signing_cert=loaded.signing_cert,
+            cert_registry=loaded.cert_registry,
+        )
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self.private_key, RSAPrivateKey):
+            return self.private_key.sign(data, PKCS1v15(), getattr(hashes, digest_algorithm.upper())())
+        return super().sign_raw(data, digest_algorithm)
 
 
 def _pkcs11_signer(module: str, token: str, key_label: str, pin: str) -> signers.Signer:
