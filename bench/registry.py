@@ -138,8 +138,8 @@ EVENTS_PER_REGENCY = 10
 
 def base_data():
     """Elections, agencies and events in REGENCIES regencies; small, through the ORM."""
-    from events.demo import pilkada_2024
     from events.models import Agency, Event, Regency
+    from pledges.demo import pilkada_2024
     from pledges.services import declaration_default
 
     election = pilkada_2024()

@@ -6,7 +6,6 @@ leak), an object the user may see but not change is a 403.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from events.models import Agency, Attendee, Event, Membership, Province, Regency
@@ -89,7 +88,7 @@ def is_opd_head(user) -> bool:
     return membership is not None and membership.role == Membership.Role.OPD_HEAD
 
 
-def _office(user) -> Membership | None:
+def office_of(user) -> Membership | None:
     """The Bawaslu office of a staff member (None for administrators and everyone else)."""
     membership = getattr(user, "membership", None)
     if membership is None or membership.role != Membership.Role.BAWASLU:
@@ -101,7 +100,7 @@ def provinces_for(user) -> QuerySet[Province]:
     """Provinces in which a user may create events."""
     if user.is_superuser:
         return Province.objects.all()
-    office = _office(user)
+    office = office_of(user)
     if office is None:
         return Province.objects.none()
     return Province.objects.filter(code=office.province_id)
@@ -111,7 +110,7 @@ def regencies_for(user) -> QuerySet[Regency]:
     """Regencies in which a user may create events."""
     if user.is_superuser:
         return Regency.objects.select_related("province")
-    office = _office(user)
+    office = office_of(user)
     if office is None:
         return Regency.objects.none()
     if office.regency_id:
@@ -123,7 +122,7 @@ def agencies_for(user) -> QuerySet[Agency]:
     """Agencies a staff member may organise, invite or create: their region's, and their province's own."""
     if user.is_superuser:
         return Agency.objects.all()
-    office = _office(user)
+    office = office_of(user)
     if office is None:
         return Agency.objects.none()
     if office.regency_id:
@@ -140,53 +139,6 @@ def agencies_for_event(event: Event) -> QuerySet[Agency]:
             Q(regency_id=event.regency_id) | Q(province_id=event.province_id, regency=None)
         )
     return Agency.objects.filter(province_id=event.province_id)
-
-
-def declarations_visible_to(user) -> QuerySet:
-    """Declarations a staff member may read and choose: the shared default texts, their province's and
-    (for regency staff) their own regency's, or every regency of the province for provincial staff."""
-    from pledges.models import Declaration
-
-    if user.is_superuser:
-        return Declaration.objects.all()
-    office = _office(user)
-    if office is None:
-        return Declaration.objects.none()
-    shared = Q(province=None, regency=None)
-    if office.regency_id:
-        return Declaration.objects.filter(
-            shared | Q(province_id=office.province_id, regency=None) | Q(regency_id=office.regency_id)
-        )
-    return Declaration.objects.filter(shared | Q(province_id=office.province_id))
-
-
-def declarations_managed_by(user) -> QuerySet:
-    """Declarations a user may edit: those owned by their own office (administrators: all)."""
-    from pledges.models import Declaration
-
-    if user.is_superuser:
-        return Declaration.objects.all()
-    office = _office(user)
-    if office is None:
-        return Declaration.objects.none()
-    if office.regency_id:
-        return Declaration.objects.filter(regency_id=office.regency_id)
-    return Declaration.objects.filter(province_id=office.province_id)
-
-
-def get_declaration_for_user(user, pk, *, manage: bool = False):
-    declaration = get_object_or_404(declarations_visible_to(user), pk=pk)
-    if manage and not declarations_managed_by(user).filter(pk=declaration.pk).exists():
-        raise PermissionDenied
-    return declaration
-
-
-def declaration_owner_for(user) -> dict:
-    """Where a new declaration made by this user belongs (administrators make shared texts)."""
-    office = _office(user)
-    if office is None:
-        return {"province": None, "regency": None}
-    return {"province": office.province, "regency": office.regency}
 
 
 def get_kiosk_event(user, pk) -> Event:
@@ -207,16 +159,3 @@ def kiosk_attendees(user, event: Event):
 
 def get_kiosk_attendee(user, event: Event, pk) -> Attendee:
     return get_object_or_404(kiosk_attendees(user, event).select_related("agency", "event"), pk=pk)
-
-
-def get_pact_for_user(user, code, *, manage: bool = False):
-    """A pact seen from the staff side: in scope of the user's events; `manage` for withdrawing it."""
-    from pledges.models import Pact
-
-    events = Event.objects.managed_by(user) if manage else Event.objects.visible_to(user)
-    pact = get_object_or_404(Pact.objects.select_related("event", "attendee", "agency"), code=code)
-    if not events.filter(pk=pact.event_id).exists():
-        if Event.objects.visible_to(user).filter(pk=pact.event_id).exists():
-            raise PermissionDenied
-        raise Http404
-    return pact

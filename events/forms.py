@@ -5,48 +5,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from events import access
-from events.models import Agency, Attendee, Event
-from events.services import ATTENDEE_FIELDS, EVENT_FIELDS
+from events.models import Agency, Attendee
+from events.services import ATTENDEE_FIELDS
 from events.validators import normalize_number
-
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-class EventForm(forms.ModelForm):
-    class Meta:
-        model = Event
-        fields = list(EVENT_FIELDS)
-        widgets = {"starts_at": DATETIME_INPUT, "ends_at": DATETIME_INPUT}
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        provinces = access.provinces_for(user)
-        self.fields["province"].queryset = provinces
-        self.fields["regency"].queryset = access.regencies_for(user)
-        self.fields["organiser"].queryset = access.agencies_for(user).select_related("regency")
-        self.fields["declaration"].queryset = access.declarations_visible_to(user)
-        self.fields["declaration"].help_text = _(
-            "Kosongkan jika belum ditentukan; wajib sebelum penandatanganan dibuka."
-        )
-        office = getattr(user, "membership", None)
-        if not user.is_superuser and office is not None:
-            # Staff work in one province: it is not a choice, and a regency office has one regency only.
-            self.fields["province"].initial = office.province_id
-            self.fields["province"].widget = forms.HiddenInput()
-            self.fields["province"].disabled = True
-            if office.regency_id:
-                self.fields["regency"].initial = office.regency_id
-                self.fields["regency"].disabled = True
-                self.fields["regency"].required = True
-                self.fields["regency"].help_text = ""
-        if not self.instance.pk:
-            bawaslu = self.fields["organiser"].queryset.filter(kind=Agency.Kind.BAWASLU).first()
-            self.fields["organiser"].initial = bawaslu.pk if bawaslu else None
-        if self.instance.pk and self.instance.pacts.exists():
-            self.fields["declaration"].disabled = True
-            self.fields["declaration"].help_text = _(
-                "Sudah ada yang menandatangani naskah ini; naskah tidak dapat diganti."
-            )
 
 
 class AgencyForm(forms.ModelForm):

@@ -5,8 +5,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -229,30 +228,6 @@ class EventQuerySet(models.QuerySet):
             return self.none()
         return self.visible_to(user)
 
-    def with_counts(self):
-        """Invited, signed on screen, signed on paper and not yet signed, as subqueries (no query per row)."""
-        from pledges.models import Pact
-
-        def count(rows):
-            return Coalesce(
-                Subquery(
-                    rows.filter(event=OuterRef("pk"))
-                    .order_by()
-                    .values("event")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=models.IntegerField(),
-                ),
-                0,
-            )
-
-        valid = Pact.objects.filter(status=Pact.Status.VALID)
-        return self.annotate(
-            invited_count=count(Attendee.objects.all()),
-            drawn_count=count(valid.filter(method=Pact.Method.DRAWN)),
-            paper_count=count(valid.filter(method=Pact.Method.PAPER)),
-        ).annotate(unsigned_count=F("invited_count") - F("drawn_count") - F("paper_count"))
-
 
 class Event(models.Model):
     class Kind(models.TextChoices):
@@ -291,8 +266,10 @@ class Event(models.Model):
     organiser = models.ForeignKey(
         Agency, models.PROTECT, related_name="organised_events", verbose_name=_("penyelenggara")
     )
+    # The text attendees sign belongs to the app that builds on events; settings name its model, as they name
+    # the user model, so that this app depends on nothing above it.
     declaration = models.ForeignKey(
-        "pledges.Declaration",
+        settings.EVENT_DECLARATION_MODEL,
         models.PROTECT,
         null=True,
         blank=True,
@@ -386,6 +363,12 @@ class Event(models.Model):
     def region(self):
         return self.regency or self.province
 
+    def was_open_at(self, moment) -> bool:
+        """Whether signing was open at that moment: a signature captured offline counts by when it was taken."""
+        if self.is_draft or self.signing_opened_at is None or moment < self.signing_opened_at:
+            return False
+        return self.signing_closed_at is None or moment < self.signing_closed_at
+
 
 class Invitation(models.Model):
     event = models.ForeignKey(Event, models.CASCADE, related_name="invitations", verbose_name=_("kegiatan"))
@@ -411,17 +394,6 @@ class AttendeeQuerySet(models.QuerySet):
         if not user.is_superuser and membership and membership.role == Membership.Role.OPD_HEAD:
             rows = rows.filter(agency_id=membership.agency_id)
         return rows
-
-    def with_signing(self):
-        """Each attendee's valid pact, if any: how and when they signed (one query for the whole list)."""
-        from pledges.models import Pact
-
-        pacts = Pact.objects.filter(attendee=OuterRef("pk"), status=Pact.Status.VALID)
-        return self.annotate(
-            signed_method=Subquery(pacts.values("method")[:1]),
-            signed_at=Subquery(pacts.values("signed_at")[:1]),
-            signed_code=Subquery(pacts.values("code")[:1]),
-        )
 
 
 class Attendee(models.Model):

@@ -4,6 +4,7 @@ import csv
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +47,6 @@ EVENT_ALREADY_OPEN = _("Penandatanganan kegiatan ini sudah dibuka.")
 EVENT_NOT_OPEN = _("Penandatanganan kegiatan ini belum dibuka.")
 EVENT_NOT_CLOSED = _("Penandatanganan kegiatan ini belum ditutup.")
 EVENT_REOPEN_ADMIN_ONLY = _("Hanya administrator yang dapat membuka kembali penandatanganan.")
-EVENT_DECLARATION_SIGNED = _("Naskah tidak dapat diganti karena sudah ada peserta yang menandatangani.")
 INVITATION_HAS_ATTENDEES = _(
     "Instansi ini masih memiliki peserta pada kegiatan ini; hapus pesertanya dahulu."
 )
@@ -97,12 +97,10 @@ def event_create(*, user, **fields) -> Event:
 
 @transaction.atomic
 def event_update(*, event: Event, user, **fields) -> Event:
+    """The event's own rules; the app that records signatures adds its own on top (the text, once signed)."""
     event = _locked_event(event)
     if event.is_closed:
         raise EventError(EVENT_CLOSED)
-    new_declaration = fields.get("declaration", event.declaration)
-    if new_declaration != event.declaration and event.pacts.exists():
-        raise EventError(EVENT_DECLARATION_SIGNED)
     assign_fields(event, fields, EVENT_FIELDS, "event_update")
     _save_event(event)
     return event
@@ -113,9 +111,11 @@ def event_delete(*, event: Event, user) -> None:
     event = _locked_event(event)
     if not event.is_draft:
         raise EventError(EVENT_DELETE_NOT_DRAFT)
-    if event.pacts.exists():
-        raise EventError(EVENT_DELETE_HAS_PACTS)
-    event.delete()
+    try:
+        event.delete()
+    except ProtectedError:
+        # Signed records point at the event and its attendees with PROTECT: they outlive any edit.
+        raise EventError(EVENT_DELETE_HAS_PACTS) from None
 
 
 @transaction.atomic
@@ -225,6 +225,7 @@ def attendee_update(*, attendee: Attendee, **fields) -> Attendee:
 @transaction.atomic
 def attendee_delete(*, attendee: Attendee) -> None:
     _editable_event(attendee.event)
-    if attendee.pacts.exists():
-        raise EventError(ATTENDEE_HAS_PACT)
-    attendee.delete()
+    try:
+        attendee.delete()
+    except ProtectedError:
+        raise EventError(ATTENDEE_HAS_PACT) from None

@@ -1,17 +1,11 @@
 from django.urls import path
 
-from events.views import attendees, dashboard, events, imports, opd, records
+from events.views import attendees, dashboard, events, imports
 
 app_name = "events"
 
 urlpatterns = [
-    path("", dashboard.dashboard, name="dashboard"),
     path("masuk/", dashboard.landing, name="landing"),
-    path("unit/", opd.opd_home, name="opd_home"),
-    path("kegiatan/", events.event_list, name="list"),
-    path("kegiatan/baru/", events.event_create, name="create"),
-    path("kegiatan/<int:pk>/", events.event_detail, name="detail"),
-    path("kegiatan/<int:pk>/ubah/", events.event_update, name="update"),
     path("kegiatan/<int:pk>/hapus/", events.event_delete, name="delete"),
     path("kegiatan/<int:pk>/buka/", events.open_signing, name="open_signing"),
     path("kegiatan/<int:pk>/tutup/", events.close_signing, name="close_signing"),
@@ -26,8 +20,6 @@ urlpatterns = [
     path("kegiatan/<int:pk>/peserta/baru/", attendees.attendee_create, name="attendee_create"),
     path("kegiatan/<int:pk>/impor/", imports.upload, name="import"),
     path("kegiatan/<int:pk>/impor/pratinjau/", imports.preview, name="import_preview"),
-    path("kegiatan/<int:pk>/ekspor.<str:format>", records.export, name="export"),
-    path("kegiatan/<int:pk>/riwayat/", records.history, name="history"),
     path("peserta/<int:pk>/ubah/", attendees.attendee_update, name="attendee_update"),
     path("peserta/<int:pk>/hapus/", attendees.attendee_delete, name="attendee_delete"),
 ]

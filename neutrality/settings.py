@@ -87,6 +87,8 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The declaration text an event is signed on: events builds on nothing above it, so the project names the model.
+EVENT_DECLARATION_MODEL = "pledges.Declaration"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from events.urls import urlpatterns as event_urlpatterns
 from neutrality import views
+from pledges.urls import staff_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,7 +14,8 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("staf/", include("events.urls")),
+    # One staff namespace over both apps: events (base data) and pledges (pages that show signing status).
+    path("staf/", include((event_urlpatterns + staff_urlpatterns, "events"))),
     path("", include("pledges.urls")),
 ]
 

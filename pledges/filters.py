@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from events.models import CODE_ALPHABET, Agency, Election, Event, Province, Regency
+from events.models import CODE_ALPHABET, Agency, Attendee, Election, Event, Province, Regency
 from pledges.models import Pact, normalize_pact_code
 
 PACT_CODE_LENGTH = 10
@@ -176,3 +176,31 @@ class CoverageForm(forms.Form):
         if cleaned.get("regency") and not cleaned.get("province"):
             cleaned["province"] = cleaned["regency"].province
         return cleaned
+
+
+class AttendeeFilter(django_filters.FilterSet):
+    """The event page's attendee list, searchable and filtered by whether each person signed."""
+
+    SIGNED_CHOICES = [("yes", _("Sudah menandatangani")), ("no", _("Belum menandatangani"))]
+
+    q = django_filters.CharFilter(label=_("Cari"), method="search")
+    agency = django_filters.ModelChoiceFilter(label=_("Instansi"), queryset=None)
+    signed = django_filters.ChoiceFilter(
+        label=_("Tanda tangan"), choices=SIGNED_CHOICES, method="filter_signed"
+    )
+
+    class Meta:
+        model = Attendee
+        fields = ["q", "agency", "signed"]
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["agency"].queryset = agencies
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(full_name__icontains=value) | Q(identity_number__contains=value) | Q(position__icontains=value)
+        )
+
+    def filter_signed(self, queryset, name, value):
+        return queryset.filter(signed_method__isnull=value == "no")

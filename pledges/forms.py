@@ -9,7 +9,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from events.models import Attendee, Witness
+from events import access
+from events.models import Agency, Attendee, Event, Witness
+from events.services import EVENT_FIELDS
+from pledges.access import declarations_visible_to
 from pledges.services import walk_in_agencies
 
 SCAN_MAX_BYTES = 15 * 1024 * 1024
@@ -18,6 +21,9 @@ SCAN_MAX_PIXELS = 60_000_000  # an A4 page scanned at 600 dpi is about 35 millio
 
 SCAN_TOO_LARGE = _("Berkas pindaian terlalu besar (paling besar %(max)s).")
 SCAN_WRONG_TYPE = _("Berkas pindaian harus PDF, JPEG atau PNG.")
+
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def _form_helper() -> FormHelper:
@@ -170,3 +176,42 @@ class WithdrawForm(forms.Form):
         max_length=1000,
         error_messages={"required": _("Tuliskan alasan penarikan.")},
     )
+
+
+class EventForm(forms.ModelForm):
+    """An event with the declaration it is signed on, chosen from the texts in the user's scope."""
+
+    class Meta:
+        model = Event
+        fields = list(EVENT_FIELDS)
+        widgets = {"starts_at": DATETIME_INPUT, "ends_at": DATETIME_INPUT}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        provinces = access.provinces_for(user)
+        self.fields["province"].queryset = provinces
+        self.fields["regency"].queryset = access.regencies_for(user)
+        self.fields["organiser"].queryset = access.agencies_for(user).select_related("regency")
+        self.fields["declaration"].queryset = declarations_visible_to(user)
+        self.fields["declaration"].help_text = _(
+            "Kosongkan jika belum ditentukan; wajib sebelum penandatanganan dibuka."
+        )
+        office = getattr(user, "membership", None)
+        if not user.is_superuser and office is not None:
+            # Staff work in one province: it is not a choice, and a regency office has one regency only.
+            self.fields["province"].initial = office.province_id
+            self.fields["province"].widget = forms.HiddenInput()
+            self.fields["province"].disabled = True
+            if office.regency_id:
+                self.fields["regency"].initial = office.regency_id
+                self.fields["regency"].disabled = True
+                self.fields["regency"].required = True
+                self.fields["regency"].help_text = ""
+        if not self.instance.pk:
+            bawaslu = self.fields["organiser"].queryset.filter(kind=Agency.Kind.BAWASLU).first()
+            self.fields["organiser"].initial = bawaslu.pk if bawaslu else None
+        if self.instance.pk and self.instance.pacts.exists():
+            self.fields["declaration"].disabled = True
+            self.fields["declaration"].help_text = _(
+                "Sudah ada yang menandatangani naskah ini; naskah tidak dapat diganti."
+            )

@@ -3,11 +3,13 @@
 import datetime
 import hashlib
 import json
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -282,6 +284,113 @@ class Pact(models.Model):
     def masked_identity_number(self) -> str:
         """The identity number as the public may see it (UU 27/2022)."""
         return mask_number(self.signer_identity_number)
+
+
+class KioskDevice(models.Model):
+    """A tablet that keeps signing offline for one event, bound to the staff member who set it up.
+
+    Staff revoke a lost tablet: whatever it sends afterwards is refused and listed.
+    """
+
+    event = models.ForeignKey(Event, models.CASCADE, related_name="kiosk_devices", verbose_name=_("kegiatan"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="kiosk_devices", verbose_name=_("petugas")
+    )
+    device_id = models.UUIDField(_("ID perangkat"), unique=True)
+    label = models.CharField(_("nama perangkat"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("didaftarkan pada"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("terakhir terhubung"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("perangkat kios luring")
+        verbose_name_plural = _("perangkat kios luring")
+
+    def __str__(self):
+        return self.label or str(self.device_id)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class OfflineSignature(models.Model):
+    """One signature a kiosk captured offline and sent later: the server's verdict on it, kept for good.
+
+    The kiosk's key makes a resend harmless: the same key always gets the same answer.
+    """
+
+    class Verdict(models.TextChoices):
+        ACCEPTED = "accepted", _("Diterima")
+        REFUSED = "refused", _("Ditolak")
+
+    key = models.UUIDField(_("kunci kiriman"), unique=True, default=uuid.uuid4)
+    device = models.ForeignKey(
+        KioskDevice, models.PROTECT, related_name="signatures", verbose_name=_("perangkat")
+    )
+    attendee = models.ForeignKey(
+        Attendee, models.SET_NULL, null=True, related_name="+", verbose_name=_("peserta")
+    )
+    pact = models.OneToOneField(
+        Pact, models.PROTECT, null=True, blank=True, related_name="offline_signature", verbose_name=_("pakta")
+    )
+    captured_at = models.DateTimeField(_("diambil pada"))
+    received_at = models.DateTimeField(_("diterima server pada"), auto_now_add=True)
+    verdict = models.CharField(_("keputusan"), max_length=8, choices=Verdict.choices)
+    reason = models.CharField(_("alasan"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["captured_at", "pk"]
+        verbose_name = _("tanda tangan luring")
+        verbose_name_plural = _("tanda tangan luring")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verdict="accepted", pact__isnull=False) | Q(verdict="refused", pact__isnull=True),
+                name="offline_signature_verdict_matches_pact",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.key} · {self.get_verdict_display()}"
+
+
+def with_counts(events: models.QuerySet) -> models.QuerySet:
+    """Events with invited, signed on screen, signed on paper and not yet signed, as subqueries (no query per
+    row)."""
+
+    def count(rows):
+        return Coalesce(
+            Subquery(
+                rows.filter(event=OuterRef("pk"))
+                .order_by()
+                .values("event")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=models.IntegerField(),
+            ),
+            0,
+        )
+
+    valid = Pact.objects.filter(status=Pact.Status.VALID)
+    return events.annotate(
+        invited_count=count(Attendee.objects.all()),
+        drawn_count=count(valid.filter(method=Pact.Method.DRAWN)),
+        paper_count=count(valid.filter(method=Pact.Method.PAPER)),
+    ).annotate(unsigned_count=F("invited_count") - F("drawn_count") - F("paper_count"))
+
+
+def with_signing(attendees: models.QuerySet) -> models.QuerySet:
+    """Attendees with their valid pact, if any: how and when they signed (one query for the whole list)."""
+    pacts = Pact.objects.filter(attendee=OuterRef("pk"), status=Pact.Status.VALID)
+    return attendees.annotate(
+        signed_method=Subquery(pacts.values("method")[:1]),
+        signed_at=Subquery(pacts.values("signed_at")[:1]),
+        signed_code=Subquery(pacts.values("code")[:1]),
+    )
 
 
 class PublicCopy(models.Model):

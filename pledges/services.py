@@ -11,9 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events import services as event_services
 from events.access import agencies_for_event
 from events.models import Agency, Attendee, Event, Witness
-from events.services import assign_fields
+from events.services import EventError, assign_fields
 from events.validators import normalize_number
 from pledges import errors
 from pledges.attendance import attendance_code_is_valid
@@ -49,6 +50,7 @@ class DeclarationError(Exception):
 
 DECLARATION_NOT_LOCKED = _("Naskah ini belum ditandatangani siapa pun: ubah saja langsung.")
 DECLARATION_HAS_NEWER = _("Naskah ini sudah memiliki versi yang lebih baru: ubah versi terbaru.")
+EVENT_DECLARATION_SIGNED = _("Naskah tidak dapat diganti karena sudah ada peserta yang menandatangani.")
 
 
 def declaration_default() -> Declaration:
@@ -115,6 +117,16 @@ PERSONAL_ATTEMPTS = 60
 ATTEMPTS_WINDOW = 10 * 60
 
 
+@transaction.atomic
+def event_update(*, event: Event, user, **fields) -> Event:
+    """The event's own rules (events.services.event_update), and one of ours: a text somebody signed stays."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    declaration_id = getattr(fields.get("declaration", locked.declaration), "pk", None)
+    if declaration_id != locked.declaration_id and locked.pacts.exists():
+        raise EventError(EVENT_DECLARATION_SIGNED)
+    return event_services.event_update(event=locked, user=user, **fields)
+
+
 def _signer_fields(attendee: Attendee) -> dict:
     return {
         "event": attendee.event,
@@ -174,12 +186,16 @@ def pact_sign(
     user_agent: str = "",
     collected_by=None,
     signed_at: datetime.datetime | None = None,
+    captured_at: datetime.datetime | None = None,
+    code: str | None = None,
 ) -> Pact:
     """Sign the event's declaration for an attendee with a drawn signature, exactly once.
 
     The image is checked before any lock is taken (decoding is the slow part). Files are written only once the
     attendee row is locked and no pact exists, and removed again if the row does not make it to the database.
-    `signed_at` exists for replaying a past event (demo data); signing itself always happens now.
+    `signed_at` exists for replaying a past event (demo data); signing itself always happens now, except for a
+    signature an offline kiosk `captured_at` an earlier moment, which counts if signing was open then. Such a
+    kiosk proposes the pact `code` it already showed the signer.
     """
     images = signature_from_data_url(signature_data_url)
     stored: list[str] = []
@@ -188,7 +204,7 @@ def pact_sign(
         with transaction.atomic():
             attendee = _lock_attendee(attendee)
             event = attendee.event
-            if not event.is_open:
+            if not (event.was_open_at(captured_at) if captured_at else event.is_open):
                 raise SigningError(errors.EVENT_NOT_OPEN)
             if event.declaration is None:
                 raise SigningError(errors.EVENT_HAS_NO_DECLARATION)
@@ -196,9 +212,9 @@ def pact_sign(
                 raise SigningError(errors.ALREADY_SIGNED)
             pact = Pact(
                 **_signer_fields(attendee),
-                code=new_pact_code(),
+                code=code or new_pact_code(),
                 method=Pact.Method.DRAWN,
-                signed_at=(signed_at or timezone.now()).replace(microsecond=0),
+                signed_at=(captured_at or signed_at or timezone.now()).replace(microsecond=0),
                 signature_sha256=images.sha256,
                 collected_by=collected_by,
                 ip_address=ip or None,

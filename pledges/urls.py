@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges.views import declarations, documents, registry, signing, verification
+from pledges.views import declarations, documents, offline, registry, signing, staff, verification
 
 app_name = "pledges"
 
@@ -33,6 +33,14 @@ urlpatterns = [
     path("kiosk/<int:pk>/", signing.kiosk, name="kiosk"),
     path("kiosk/<int:pk>/peserta/<int:attendee_pk>/", signing.kiosk_sign, name="kiosk_sign"),
     path("kiosk/<int:pk>/selesai/<str:code>/", signing.kiosk_done, name="kiosk_done"),
+    # The offline kiosk (service worker, local queue, sync)
+    path("kiosk/sw.js", offline.kiosk_worker, name="kiosk_worker"),
+    path("kiosk/<int:pk>/luring/", offline.kiosk_offline, name="kiosk_offline"),
+    path("kiosk/<int:pk>/luring/manifest.webmanifest", offline.kiosk_manifest, name="kiosk_manifest"),
+    path("kiosk/<int:pk>/luring/data/", offline.kiosk_offline_data, name="kiosk_offline_data"),
+    path("kiosk/<int:pk>/luring/perangkat/", offline.kiosk_offline_device, name="kiosk_offline_device"),
+    path("kiosk/<int:pk>/luring/kirim/", offline.kiosk_offline_sync, name="kiosk_offline_sync"),
+    path("staf/kegiatan/<int:pk>/kios-luring/", offline.kiosk_devices, name="kiosk_devices"),
     path("tandatangan/<str:code>/", signing.sign, name="sign"),
     path("tandatangan/<str:code>/daftar/", signing.sign_walk_in, name="sign_walk_in"),
     path("tandatangan/<str:code>/pakta/", signing.sign_confirm, name="sign_confirm"),
@@ -43,4 +51,17 @@ urlpatterns = [
     path("saksi/<int:pk>/", signing.witnesses, name="witnesses"),
     path("saksi/<int:pk>/<int:witness_pk>/tandatangan/", signing.witness_sign, name="witness_sign"),
     path("tarik/<str:code>/", signing.withdraw, name="withdraw"),
+]
+
+# Staff pages that show signing status; neutrality/urls.py serves them under /staf/ in the `events` namespace,
+# beside events.urls, so that the staff area keeps one set of names.
+staff_urlpatterns = [
+    path("", staff.dashboard, name="dashboard"),
+    path("unit/", staff.opd_home, name="opd_home"),
+    path("kegiatan/", staff.event_list, name="list"),
+    path("kegiatan/baru/", staff.event_create, name="create"),
+    path("kegiatan/<int:pk>/", staff.event_detail, name="detail"),
+    path("kegiatan/<int:pk>/ubah/", staff.event_update, name="update"),
+    path("kegiatan/<int:pk>/ekspor.<str:format>", staff.export, name="export"),
+    path("kegiatan/<int:pk>/riwayat/", staff.history, name="history"),
 ]

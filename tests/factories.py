@@ -135,6 +135,9 @@ class EventFactory(factory.django.DjangoModelFactory):
     )
     declaration = factory.SubFactory(DeclarationFactory)
     status = Event.Status.OPEN
+    signing_opened_at = factory.LazyAttribute(
+        lambda e: None if e.status == Event.Status.DRAFT else e.starts_at - datetime.timedelta(hours=1)
+    )
 
 
 class InvitationFactory(factory.django.DjangoModelFactory):

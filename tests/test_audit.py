@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from events import audit
 from events.models import Event
+from pledges import audit
 from tests.factories import AttendeeFactory, BawasluStaffFactory, EventFactory, PactFactory
 
 pytestmark = pytest.mark.django_db

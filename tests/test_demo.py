@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from events.demo import DEMO_ADMIN, DEMO_STAFF
 from events.models import Agency, Attendee, Event, Membership
+from pledges.demo import DEMO_ADMIN, DEMO_STAFF
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from events import exports
+from pledges import exports
 from pledges.models import Pact
 from tests.factories import AttendeeFactory, BawasluStaffFactory, EventFactory, PactFactory
 

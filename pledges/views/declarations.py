@@ -10,8 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from events import access
-from events.services import EventError, event_update
+from events.services import EventError
 from pledges import services
+from pledges.access import (
+    declaration_owner_for,
+    declarations_managed_by,
+    declarations_visible_to,
+    get_declaration_for_user,
+)
 from pledges.models import Declaration
 
 
@@ -55,7 +61,7 @@ def _event_to_attach(request):
 @login_required
 def declaration_list(request):
     access.require_staff_member(request.user)
-    declarations = access.declarations_visible_to(request.user).select_related("province", "regency")
+    declarations = declarations_visible_to(request.user).select_related("province", "regency")
     query = request.GET.get("q", "").strip()
     if query:
         declarations = declarations.filter(Q(title__icontains=query) | Q(opening__icontains=query))
@@ -66,8 +72,8 @@ def declaration_list(request):
 @login_required
 def declaration_detail(request, pk):
     access.require_staff_member(request.user)
-    declaration = access.get_declaration_for_user(request.user, pk)
-    can_edit = access.declarations_managed_by(request.user).filter(pk=declaration.pk).exists()
+    declaration = get_declaration_for_user(request.user, pk)
+    can_edit = declarations_managed_by(request.user).filter(pk=declaration.pk).exists()
     context = {"declaration": declaration, "can_edit": can_edit}
     return render(request, "pledges/declarations/detail.html", context)
 
@@ -79,17 +85,17 @@ def declaration_create(request):
     event = _event_to_attach(request)
     source = services.declaration_default()
     if request.GET.get("from", "").isdigit():
-        source = access.get_declaration_for_user(request.user, int(request.GET["from"]))
+        source = get_declaration_for_user(request.user, int(request.GET["from"]))
     initial = {name: getattr(source, name) for name in services.DECLARATION_FIELDS}
     form = DeclarationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         declaration = services.declaration_create(
-            user=request.user, **access.declaration_owner_for(request.user), **form.cleaned_data
+            user=request.user, **declaration_owner_for(request.user), **form.cleaned_data
         )
         messages.success(request, _("Naskah “%(title)s” dibuat.") % {"title": declaration.title})
         if event is not None:
             try:
-                event_update(event=event, user=request.user, declaration=declaration)
+                services.event_update(event=event, user=request.user, declaration=declaration)
             except EventError as error:
                 messages.error(request, str(error))
             return redirect(event)
@@ -99,7 +105,7 @@ def declaration_create(request):
 
 @login_required
 def declaration_update(request, pk):
-    declaration = access.get_declaration_for_user(request.user, pk, manage=True)
+    declaration = get_declaration_for_user(request.user, pk, manage=True)
     form = DeclarationForm(request.POST or None, instance=declaration)
     if request.method == "POST" and form.is_valid():
         try:

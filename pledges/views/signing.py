@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from events import access
 from events.models import Attendee, Event
 from pledges import errors, services
+from pledges.access import get_pact_for_user
 from pledges.attendance import attendance_code, attendance_code_seconds_left
 from pledges.errors import SigningError
 from pledges.forms import (
@@ -350,7 +351,7 @@ def witness_sign(request, pk, witness_pk):
 @require_http_methods(["GET", "POST"])
 def withdraw(request, code):
     """Withdraw a pact with a written reason; it stays in the record as withdrawn."""
-    pact = access.get_pact_for_user(request.user, code, manage=True)
+    pact = get_pact_for_user(request.user, code, manage=True)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

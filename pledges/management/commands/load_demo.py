@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from events.demo import DEMO_ADMIN, DEMO_OPD_HEAD, DEMO_STAFF, demo_load
+from pledges.demo import DEMO_ADMIN, DEMO_OPD_HEAD, DEMO_STAFF, demo_load
 
 
 class Command(BaseCommand):

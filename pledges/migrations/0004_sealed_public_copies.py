@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pledges', '0002_pact_signer_name_trigram'),
+        ('pledges', '0003_offline_kiosk'),
     ]
 
     operations = [

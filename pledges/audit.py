@@ -6,6 +6,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Attendee, Event
+from pledges.models import Declaration, Pact
 
 ACTIONS = {"+": _("dibuat"), "~": _("diubah"), "-": _("dihapus")}
 # Fields nobody needs to read in a trail (secrets, internal bookkeeping).
@@ -75,7 +76,6 @@ def _entries(records, model, kind: str, subject) -> list[Entry]:
 
 def event_trail(event: Event) -> list[Entry]:
     """Every recorded change to the event, its attendees, its declaration and its pacts, newest first."""
-    from pledges.models import Declaration, Pact
 
     def ordered(history):
         return history.select_related("history_user").order_by("history_date", "history_id")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from events.models import Attendee, Event
+from pledges.models import Pact, with_signing
 
 # A cell starting with one of these is run as a formula by Excel or LibreOffice (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -37,13 +38,10 @@ def safe_cell(value) -> str:
 
 def export_rows(event: Event):
     """The header and one row per attendee, all as text (one query for the whole list)."""
-    from pledges.models import Pact
-
     methods = dict(Pact.Method.choices)
     yield [str(column) for column in COLUMNS]
     attendees = (
-        Attendee.objects.filter(event=event)
-        .with_signing()
+        with_signing(Attendee.objects.filter(event=event))
         .select_related("agency")
         .order_by("agency__name", "full_name")
     )
