@@ -184,6 +184,30 @@ class TestEmbeddedLogEntries:
         assert manifest["pacts"] == [pact.code]
         assert manifest["log_entries"] == [{"code": pact.code, "entry": "pact"}]
 
+    def test_a_sheet_carries_all_its_entries_in_one_log_file(self, tmp_path, transparency_log):
+        event = EventFactory()
+        pacts = [PactFactory(with_signature=True, attendee__event=event) for _ in range(3)]
+        leaves = {pact.code: transparency_log.append(pact) for pact in pacts[:2]}
+        out = tmp_path / "lembar.pdf"
+        documents.sheet_pdf(event, out=out, signed=True, workers=1)
+        files = {name: contents[0] for name, contents in PdfReader(out).attachments.items()}
+        assert set(files) == {archive.MANIFEST_NAME, archive.LOG_NAME}
+        entries = archive.read_entries(files)
+        assert {code: entry.leaf for (code, _), entry in entries.items()} == leaves
+        for entry in entries.values():
+            _, _, root = archive.checkpoint_root(entry.checkpoint)
+            assert (
+                archive.inclusion_root(leaf=entry.leaf, index=entry.leaf_index, size=3, proof=entry.proof)
+                != root
+            )
+            assert (
+                archive.inclusion_root(leaf=entry.leaf, index=entry.leaf_index, size=2, proof=entry.proof)
+                == root
+            )
+        assert sorted(json.loads(files[archive.MANIFEST_NAME])["pacts"]) == sorted(
+            pact.code for pact in pacts
+        )
+
     def test_a_pact_not_yet_logged_carries_the_manifest_alone(self, pact, tmp_path, transparency_log):
         files = PdfReader(render(pact, tmp_path)).attachments
         assert set(files) == {archive.MANIFEST_NAME}

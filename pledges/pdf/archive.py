@@ -2,10 +2,12 @@
 
 Every sealed document embeds (as PDF/A-3 associated files):
 - `netralitas.json`, the manifest: which document this is, of which event, listing which pacts;
-- for each pact in the transparency log, its leaf exactly as logged (canonical JSON, `pakta-<code>-daun.json`)
-  and its inclusion proof against the checkpoint at sealing time (`pakta-<code>-bukti.json`), from which
-  anyone recomputes the checkpoint's root hash (RFC 9162, 2.1.3.2) and then checks that checkpoint's
-  signature and its consistency with any later one.
+- for each pact in the transparency log, its leaf exactly as logged (canonical JSON) and its inclusion proof
+  against the checkpoint at sealing time, from which anyone recomputes the checkpoint's root hash (RFC 9162,
+  2.1.3.2) and then checks that checkpoint's signature and its consistency with any later one. A declaration
+  carries them as two files (`pakta-<code>-daun.json`, the leaf's very bytes, and `pakta-<code>-bukti.json`);
+  a sheet or a file of pacts carries all its entries in one file, `netralitas-log.json`, the leaves as JSON
+  strings (thousands of small embedded files would cost more to seal than the sheet costs to render).
 
 The writing side builds these files from the database; the reading side (`read_*`, `inclusion_root`) is pure,
 for the verification of uploaded files.
@@ -24,7 +26,9 @@ from pledges.models import Pact
 from pledges.pdf.seal import Attachment
 
 FORMAT = "netralitas-dokumen/1"
+LOG_FORMAT = "netralitas-log/1"
 MANIFEST_NAME = "netralitas.json"
+LOG_NAME = "netralitas-log.json"
 # Document kinds, as the manifest names them.
 SIGNER_COPY = "declaration"
 PUBLIC_COPY = "declaration-public"
@@ -58,17 +62,27 @@ def log_bundle(pact: Pact, entry: str) -> dict | None:
 
 def attachments(*, kind: str, event_code: str, pacts: list[Pact]) -> list[Attachment]:
     """The manifest and, for every pact that is in the log, its leaf and inclusion proof."""
-    files = []
-    logged = []
-    for pact in pacts:
-        for entry in ENTRY_KINDS:
-            if entry == "withdrawal" and pact.is_valid:
-                continue
-            bundle = log_bundle(pact, entry)
-            if bundle is None:
-                continue
-            files += _entry_files(pact.code, entry, bundle)
-            logged.append({"code": pact.code, "entry": entry})
+    entries = [
+        _entry_record(pact.code, entry, bundle)
+        for pact in pacts
+        for entry in ENTRY_KINDS
+        if not (entry == "withdrawal" and pact.is_valid) and (bundle := log_bundle(pact, entry)) is not None
+    ]
+    logged = [{"code": entry["code"], "entry": entry["entry"]} for entry in entries]
+    if kind in (SIGNER_COPY, PUBLIC_COPY):
+        files = [file for entry in entries for file in _entry_files(entry)]
+    elif entries:
+        files = [
+            Attachment(
+                name=LOG_NAME,
+                data=_json({"format": LOG_FORMAT, "entries": entries}),
+                description=_(
+                    "Entri log transparansi pakta-pakta dalam dokumen ini, dengan bukti inklusinya"
+                ),
+            )
+        ]
+    else:
+        files = []
     manifest = {
         "format": FORMAT,
         "document": kind,
@@ -89,21 +103,29 @@ def attachments(*, kind: str, event_code: str, pacts: list[Pact]) -> list[Attach
     return files
 
 
-def _entry_files(code: str, entry: str, bundle: dict) -> list[Attachment]:
-    proof = {
+def _entry_record(code: str, entry: str, bundle: dict) -> dict:
+    """One log entry with its proof, as JSON values; the leaf as a string (canonical JSON is UTF-8 text)."""
+    return {
         "code": code,
         "entry": entry,
-        "leaf_file": leaf_name(code, entry),
+        "leaf": bundle["leaf"].decode("utf-8"),
         "leaf_sha256": hashlib.sha256(bundle["leaf"]).hexdigest(),
         "leaf_index": bundle["leaf_index"],
         "tree_size": bundle["tree_size"],
         "inclusion_proof": [base64.b64encode(node).decode() for node in bundle["proof"]],
         "checkpoint": bundle["checkpoint"],
     }
+
+
+def _entry_files(record: dict) -> list[Attachment]:
+    """A declaration's entry as two files: the leaf's very bytes, and the proof that names it."""
+    code, entry = record["code"], record["entry"]
+    proof = {key: value for key, value in record.items() if key != "leaf"}
+    proof["leaf_file"] = leaf_name(code, entry)
     return [
         Attachment(
             name=leaf_name(code, entry),
-            data=bundle["leaf"],
+            data=record["leaf"].encode("utf-8"),
             description=_("Entri log transparansi pakta %(code)s (JSON kanonik, persis seperti dicatat)")
             % {"code": code},
         ),
@@ -157,23 +179,45 @@ def read_manifest(data: bytes | None) -> dict:
     return manifest
 
 
-def read_entry(proof_data: bytes, leaf_data: bytes | None) -> EntryProof:
+def read_entries(files: dict[str, bytes]) -> dict[tuple[str, str], EntryProof]:
+    """Every log entry a document carries, by (pact code, entry kind): from the log file of a sheet or a file
+    of pacts, and from a declaration's leaf and proof files. Entries that do not parse are left out (the
+    verification then finds them missing)."""
+    found = {}
     try:
-        proof = json.loads(proof_data)
+        bundle = json.loads(files[LOG_NAME]) if LOG_NAME in files else {"format": LOG_FORMAT, "entries": []}
+        records = bundle["entries"] if bundle.get("format") == LOG_FORMAT else []
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        records = []
+    for record in records:
+        if isinstance(record, dict) and isinstance(record.get("leaf"), str):
+            _add_entry(found, record, record["leaf"].encode("utf-8"))
+    for name, data in files.items():
+        if not name.endswith("-bukti.json"):
+            continue
+        try:
+            record = json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if isinstance(record, dict) and record.get("leaf_file") in files:
+            _add_entry(found, record, files[record["leaf_file"]])
+    return found
+
+
+def _add_entry(found: dict, record: dict, leaf: bytes) -> None:
+    try:
         entry = EntryProof(
-            code=str(proof["code"]),
-            entry=str(proof["entry"]),
-            leaf=leaf_data if leaf_data is not None else b"",
-            leaf_index=int(proof["leaf_index"]),
-            tree_size=int(proof["tree_size"]),
-            proof=[base64.b64decode(node, validate=True) for node in proof["inclusion_proof"]],
-            checkpoint=str(proof["checkpoint"]),
+            code=str(record["code"]),
+            entry=str(record["entry"]),
+            leaf=leaf,
+            leaf_index=int(record["leaf_index"]),
+            tree_size=int(record["tree_size"]),
+            proof=[base64.b64decode(node, validate=True) for node in record["inclusion_proof"]],
+            checkpoint=str(record["checkpoint"]),
         )
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise ArchiveError("malformed inclusion proof") from None
-    if leaf_data is None:
-        raise ArchiveError("the leaf file is missing")
-    return entry
+    except (ValueError, KeyError, TypeError):
+        return
+    found[(entry.code, entry.entry)] = entry
 
 
 def checkpoint_root(note: str) -> tuple[str, int, bytes]:

@@ -18,9 +18,11 @@ CPU_SECONDS = 60
 MEMORY_BYTES = 2 * 1024**3
 WALL_SECONDS = 90
 # The registry's own files: a manifest, and per pact a leaf and a proof. Anything else embedded is ignored.
-EMBEDDED_NAME = re.compile(r"^(netralitas\.json|pakta-[A-Z0-9]{10}(-penarikan)?-(daun|bukti)\.json)$")
+EMBEDDED_NAME = re.compile(r"^(netralitas(-log)?\.json|pakta-[A-Z0-9]{10}(-penarikan)?-(daun|bukti)\.json)$")
 MAX_EMBEDDED_FILES = 5_000
 MAX_EMBEDDED_FILE_BYTES = 256 * 1024
+# The log file of a sheet or a file of pacts holds every pact's entry: some 1.5 KB each.
+MAX_LOG_FILE_BYTES = 32 * 1024 * 1024
 MAX_TEXT_PAGES = 2_500
 
 
@@ -139,7 +141,8 @@ def _embedded_files(reader) -> dict[str, bytes]:
             if not EMBEDDED_NAME.match(name):
                 continue
             contents = attachments[name]
-            if len(contents) == 1 and len(contents[0]) <= MAX_EMBEDDED_FILE_BYTES:
+            limit = MAX_LOG_FILE_BYTES if name == "netralitas-log.json" else MAX_EMBEDDED_FILE_BYTES
+            if len(contents) == 1 and len(contents[0]) <= limit:
                 files[name] = contents[0]
     return files
 
