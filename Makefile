@@ -4,9 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 # System packages: WeasyPrint's Pango and fonts, poppler for PDF checks in tests, gettext for translations,
-# Chromium for browser tests.
+# Chromium for browser tests, SoftHSM for the test of sealing with a key on a PKCS#11 token.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core \
-	fonts-liberation2 poppler-utils gettext chromium
+	fonts-liberation2 poppler-utils gettext chromium softhsm2
 
 # The demo's development seal: a self-signed certificate in the git-ignored data/ folder (never for real use).
 DEV_SEAL := data/seal-development.p12
