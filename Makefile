@@ -4,15 +4,16 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 # System packages: WeasyPrint's Pango and fonts, poppler for PDF checks in tests, gettext for translations,
-# Chromium for browser tests, SoftHSM for the test of sealing with a key on a PKCS#11 token.
+# Chromium for browser tests, Redis for the test with a real Celery worker, SoftHSM for the test of sealing
+# with a key on a PKCS#11 token.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core \
-	fonts-liberation2 poppler-utils gettext chromium softhsm2
+	fonts-liberation2 poppler-utils gettext chromium redis-server softhsm2
 
 # The demo's development seal: a self-signed certificate in the git-ignored data/ folder (never for real use).
 DEV_SEAL := data/seal-development.p12
 DEV_SEAL_PASSWORD := development-only
 
-.PHONY: help run test lint format system-deps venv messages bench clean
+.PHONY: help run test lint format system-deps venv messages bench clean worker beat
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -28,7 +29,7 @@ system-deps: ## Install the Debian packages WeasyPrint, the tests and translatio
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,s3]'
 	@touch $@
 
 venv: $(VENV)/.installed ## Create the virtual environment and install the dependencies
@@ -42,6 +43,12 @@ run: system-deps venv messages ## Migrate, load regions and demo data, serve on 
 	DEBUG=1 $(PY) manage.py load_demo
 	@test -f $(DEV_SEAL) || DEBUG=1 SEAL_PKCS12_PASSWORD=$(DEV_SEAL_PASSWORD) $(PY) manage.py seal_keygen --out $(DEV_SEAL)
 	DEBUG=1 SEAL_PKCS12_FILE=$(DEV_SEAL) SEAL_PKCS12_PASSWORD=$(DEV_SEAL_PASSWORD) $(PY) manage.py runserver $(HOST)
+
+worker: venv ## Start a Celery worker for background documents (needs REDIS_URL, as the web servers)
+	$(VENV)/bin/celery -A neutrality worker --loglevel=INFO
+
+beat: venv ## Start Celery beat, which sends the periodic sweeps (one per deployment; needs REDIS_URL)
+	$(VENV)/bin/celery -A neutrality beat --loglevel=INFO --schedule=$${CELERY_BEAT_FILE:-/tmp/netralitas-celerybeat}
 
 test: system-deps venv messages ## Run the whole suite (on $$DATABASE_URL when set, else SQLite)
 	SECRET_KEY=test-only $(PY) -m pytest $(PYTEST_ARGS)

@@ -149,9 +149,9 @@ def render_in_this_process(document: str, event_pk: int, workers: int | None) ->
         "chunks": report.chunks,
         "bytes": size,
         "rss": report.peak_rss_kib,
-        "seal": report.seal_seconds,
-        "seal_cpu": report.seal_cpu_seconds,
-        "log": report.log_seconds,
+        "seal": report.seal.seal_seconds,
+        "seal_cpu": report.seal.seal_cpu_seconds,
+        "log": report.seal.log_seconds,
     }
 
 

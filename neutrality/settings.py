@@ -109,8 +109,31 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Signatures, scans and generated PDFs go through Django's storage API: the local MEDIA_ROOT by default, an
+# S3-compatible bucket with MEDIA_STORAGE=s3 (needs the `s3` extra: pip install '.[s3]').
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem").strip().lower()
+if MEDIA_STORAGE == "s3":
+    MEDIA_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            # Nothing in the bucket is public: signatures and documents are served through the site's views.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE == "filesystem":
+    MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKEND,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -125,18 +148,50 @@ LOGOUT_REDIRECT_URL = "home"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
-    }
-    if os.environ.get("REDIS_URL")
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# Background jobs: Celery with Redis as broker and result store (chords need one). Without a broker every task
+# runs at once inside the request that started it, so `make run` and the tests need no Redis.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL) or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_EXPIRES = 6 * 3600
+CELERY_TIMEZONE = TIME_ZONE
+# A chunk of a document is redelivered to another worker when the one rendering it dies.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# WeasyPrint holds a chunk's whole layout: a fresh process now and then gives the memory back to the system.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 50
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1_500_000  # KiB
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# `celery -A neutrality beat` runs these (README: Background jobs).
+CELERY_BEAT_SCHEDULE = {
+    "sweep-orphan-media": {"task": "pledges.tasks.sweep_orphan_media", "schedule": 15 * 60},
+    "expire-document-jobs": {"task": "pledges.tasks.expire_document_jobs", "schedule": 60 * 60},
+}
+
+# Generated documents stay in storage this many hours and are handed out again while their data is unchanged.
+DOCUMENT_JOB_HOURS = int(os.environ.get("DOCUMENT_JOB_HOURS", "24"))
+# Signature and scan files no pact or witness refers to are removed once they are this old (seconds): a
+# crash between writing the files and committing the pact leaves them behind.
+ORPHAN_MEDIA_AGE = int(os.environ.get("ORPHAN_MEDIA_AGE", "3600"))
 
 # Lookups of a pact code per client address and minute on the public verification page: plenty for people,
 # useless for guessing among 31^10 codes.
 VERIFY_RATE_LIMIT = int(os.environ.get("VERIFY_RATE_LIMIT", "20"))
+# Public pact PDFs per client address and minute.
+PACT_PDF_RATE_LIMIT = int(os.environ.get("PACT_PDF_RATE_LIMIT", "10"))
 
 # A drawn signature arrives as a data URL inside the form body: keep the body bound small.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -33,6 +33,7 @@ IDENTITY_EXPIRED = _("Waktu pengisian habis. Silakan masukkan nomor dan kode And
 TOO_MANY_ATTEMPTS = _(
     "Terlalu banyak percobaan yang salah. Tunggu beberapa menit, atau tanda tangani di meja panitia."
 )
+SIGNING_FORM_USED = _("Formulir ini sudah dipakai untuk tanda tangan lain. Muat ulang halaman dan coba lagi.")
 WALK_IN_NOT_ALLOWED = _("Kegiatan ini tidak menerima peserta yang tidak terdaftar.")
 WALK_IN_NUMBER_TAKEN = _("Nomor ini sudah terdaftar pada kegiatan ini; masuk dengan nomor tersebut.")
 

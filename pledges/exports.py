@@ -1,14 +1,18 @@
 """The attendee list with its signing status, as CSV or XLSX, safe to open in a spreadsheet program."""
 
 import csv
+import hashlib
 import io
+import json
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from events.models import Attendee, Event
-from pledges.models import Pact, with_signing
+from pledges.models import DocumentJob, Pact, with_signing
+from pledges.pdf.documents import Plan
 
 # A cell starting with one of these is run as a formula by Excel or LibreOffice (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,6 +71,33 @@ def export_rows(event: Event):
         ]
 
 
+EXPORT_PRINTED = (
+    "pk", "full_name", "identity_kind", "identity_number", "position", "rank", "agency__name", "phone", "email",
+)  # fmt: skip
+
+
+def plan_export(kind: str, event: Event, *, language: str) -> Plan:
+    """An export's rows and a fingerprint of everything it writes, so that an unchanged one is reused."""
+    rows = list(
+        Attendee.objects.filter(event=event)
+        .order_by("agency__name", "full_name")
+        .values_list(*EXPORT_PRINTED)
+    )
+    pacts = list(
+        Pact.objects.filter(event=event, status=Pact.Status.VALID)
+        .order_by("pk")
+        .values_list("attendee_id", "method", "signed_at")
+    )
+    printed = [kind, language, settings.TIME_ZONE, rows, pacts]
+    return Plan(
+        kind=kind,
+        event_id=event.pk,
+        agency_id=None,
+        ids=tuple(row[0] for row in rows),
+        fingerprint=hashlib.sha256(json.dumps(printed, default=str).encode()).hexdigest(),
+    )
+
+
 def export_csv(event: Event) -> bytes:
     """UTF-8 with a byte order mark, so that Excel reads the names with their accents."""
     buffer = io.StringIO()
@@ -84,3 +115,13 @@ def export_xlsx(event: Event) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+EXPORTERS = {
+    DocumentJob.Kind.EXPORT_CSV: (export_csv, "csv", "text/csv; charset=utf-8"),
+    DocumentJob.Kind.EXPORT_XLSX: (
+        export_xlsx,
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}

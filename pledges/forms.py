@@ -1,6 +1,7 @@
 """Forms for signing: finding a name at the kiosk, proving who you are on a phone, paper sheets, witnesses."""
 
 import io
+import secrets
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -39,6 +40,24 @@ class SignatureForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"required": _("Bubuhkan tanda tangan Anda di kotak yang tersedia.")},
     )
+
+
+class SigningForm(SignatureForm):
+    """An attendee's signature, with a random key made when the form is shown: posted again after its answer
+    was lost, the same form gets the same pact back (pledges.services.pact_sign)."""
+
+    idempotency_key = forms.RegexField(
+        regex=r"^[0-9a-f]{32}$",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Formulir ini sudah usang. Muat ulang halaman dan tanda tangani lagi."),
+            "invalid": _("Formulir ini sudah usang. Muat ulang halaman dan tanda tangani lagi."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs["initial"] = {"idempotency_key": secrets.token_hex(16), **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
 
 
 class KioskSearchForm(forms.Form):

@@ -182,6 +182,9 @@ class Pact(models.Model):
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
     user_agent = models.CharField(_("peramban"), max_length=400, blank=True)
     content_hash = models.CharField(_("SHA-256 isi"), max_length=64)
+    # A random value in the signing form: the same form posted again (its answer lost on the way) gets this
+    # pact back instead of "already signed".
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     code = models.CharField(
         _("kode verifikasi"), max_length=10, unique=True, default=new_pact_code, editable=False
     )
@@ -284,6 +287,88 @@ class Pact(models.Model):
     def masked_identity_number(self) -> str:
         """The identity number as the public may see it (UU 27/2022)."""
         return mask_number(self.signer_identity_number)
+
+
+def document_job_upload_to(job: "DocumentJob", filename: str) -> str:
+    return f"documents/{job.created_at:%Y/%m}/{filename}"
+
+
+class DocumentJob(models.Model):
+    """A big PDF rendered in the background for one staff member: its progress, then the stored file.
+
+    `fingerprint` covers everything the document prints, so a request whose data has not changed is handed the
+    stored file again (whoever asked first, since equal fingerprints mean equal contents) until `expires_at`.
+    """
+
+    class Kind(models.TextChoices):
+        SHEET = "sheet", _("Lembar tanda tangan kosong")
+        SIGNED_SHEET = "signed_sheet", _("Lembar bertanda tangan")
+        PACTS = "pacts", _("Semua pakta")
+        BLANK_DECLARATIONS = "blank_declarations", _("Pakta kosong untuk bermeterai")
+        EXPORT_CSV = "export_csv", _("Ekspor peserta (CSV)")
+        EXPORT_XLSX = "export_xlsx", _("Ekspor peserta (XLSX)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu giliran")
+        RUNNING = "running", _("Sedang dibuat")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    kind = models.CharField(_("dokumen"), max_length=20, choices=Kind.choices)
+    event = models.ForeignKey(Event, models.CASCADE, related_name="+", verbose_name=_("kegiatan"))
+    agency = models.ForeignKey(Agency, models.CASCADE, null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    # The rows (attendee or pact ids, in document order) fixed when the job was asked for.
+    rows = models.JSONField(default=list, editable=False)
+    chunk_size = models.PositiveIntegerField(default=1)
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(_("status"), max_length=7, choices=Status.choices, default=Status.QUEUED)
+    chunks_total = models.PositiveIntegerField(default=1)
+    chunks_done = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to=document_job_upload_to, blank=True, max_length=200)
+    filename = models.CharField(max_length=200)
+    # Exports carry their column headers in the language of the person who asked.
+    language = models.CharField(max_length=10, default="id")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("pembuatan dokumen")
+        verbose_name_plural = _("pembuatan dokumen")
+        indexes = [models.Index(fields=["fingerprint", "status"]), models.Index(fields=["expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(chunks_done__lte=models.F("chunks_total")), name="document_job_chunks_in_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | ~Q(file=""), name="document_job_done_has_file"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.event_id} · {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return reverse("pledges:document_job", args=[self.pk])
+
+    @property
+    def is_export(self) -> bool:
+        return self.kind in (self.Kind.EXPORT_CSV, self.Kind.EXPORT_XLSX)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return (
+            100
+            if self.status == self.Status.DONE
+            else int(100 * self.chunks_done / max(self.chunks_total, 1))
+        )
 
 
 class KioskDevice(models.Model):
@@ -391,24 +476,3 @@ def with_signing(attendees: models.QuerySet) -> models.QuerySet:
         signed_at=Subquery(pacts.values("signed_at")[:1]),
         signed_code=Subquery(pacts.values("code")[:1]),
     )
-
-
-class PublicCopy(models.Model):
-    """A sealed public copy of a pact's declaration, rendered once and served to everyone who asks for it.
-
-    `state` names what the copy depends on (the pact's status, whether its log entries were embedded, the
-    sealing certificate): a copy for another state is rendered afresh and replaces this one.
-    """
-
-    pact = models.ForeignKey(Pact, models.CASCADE, related_name="public_copies", verbose_name=_("pakta"))
-    state = models.CharField(max_length=100)
-    file = models.FileField(upload_to="copies/%Y/%m/")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("salinan publik bersegel")
-        verbose_name_plural = _("salinan publik bersegel")
-        constraints = [models.UniqueConstraint(fields=["pact", "state"], name="public_copy_one_per_state")]
-
-    def __str__(self):
-        return f"{self.pact.code} · {self.state}"

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,7 @@ from pledges import errors
 from pledges.attendance import attendance_code_is_valid
 from pledges.errors import SigningError
 from pledges.models import Declaration, Pact, PaperSheet, new_pact_code
+from pledges.pdf.public import public_copy_name
 from pledges.signatures import signature_from_data_url
 from pledges.throttle import throttle_hit
 
@@ -161,6 +163,8 @@ def _insert_pact(pact: Pact) -> None:
         except IntegrityError:
             if Pact.objects.filter(event_id=pact.event_id, attendee_id=pact.attendee_id).exists():
                 raise SigningError(errors.ALREADY_SIGNED) from None
+            if pact.idempotency_key and Pact.objects.filter(idempotency_key=pact.idempotency_key).exists():
+                raise SigningError(errors.SIGNING_FORM_USED) from None
             if not Pact.objects.filter(code=pact.code).exists():
                 raise
             pact.code = new_pact_code()
@@ -186,13 +190,16 @@ def pact_sign(
     user_agent: str = "",
     collected_by=None,
     signed_at: datetime.datetime | None = None,
+    idempotency_key: str | None = None,
     captured_at: datetime.datetime | None = None,
     code: str | None = None,
 ) -> Pact:
     """Sign the event's declaration for an attendee with a drawn signature, exactly once.
 
     The image is checked before any lock is taken (decoding is the slow part). Files are written only once the
-    attendee row is locked and no pact exists, and removed again if the row does not make it to the database.
+    attendee row is locked and no pact exists, and removed again if the row does not make it to the database;
+    a crash in between leaves files that `pledges.sweep` removes later. The same form posted again
+    (`idempotency_key`, after its answer was lost) gets the pact it made back, even once signing has closed.
     `signed_at` exists for replaying a past event (demo data); signing itself always happens now, except for a
     signature an offline kiosk `captured_at` an earlier moment, which counts if signing was open then. Such a
     kiosk proposes the pact `code` it already showed the signer.
@@ -204,12 +211,15 @@ def pact_sign(
         with transaction.atomic():
             attendee = _lock_attendee(attendee)
             event = attendee.event
+            signed = Pact.objects.filter(event=event, attendee=attendee).first()
+            if signed is not None:
+                if idempotency_key and signed.idempotency_key == idempotency_key:
+                    return signed
+                raise SigningError(errors.ALREADY_SIGNED)
             if not (event.was_open_at(captured_at) if captured_at else event.is_open):
                 raise SigningError(errors.EVENT_NOT_OPEN)
             if event.declaration is None:
                 raise SigningError(errors.EVENT_HAS_NO_DECLARATION)
-            if Pact.objects.filter(event=event, attendee=attendee).exists():
-                raise SigningError(errors.ALREADY_SIGNED)
             pact = Pact(
                 **_signer_fields(attendee),
                 code=code or new_pact_code(),
@@ -219,10 +229,15 @@ def pact_sign(
                 collected_by=collected_by,
                 ip_address=ip or None,
                 user_agent=(user_agent or "")[:400],
+                idempotency_key=idempotency_key or None,
             )
             pact.content_hash = pact.compute_content_hash()
-            # The code's uniqueness and the one-pact constraint are left to the insert (see _insert_pact).
-            pact.full_clean(exclude=["signature", "signature_print", "code"], validate_constraints=False)
+            # The code's and the form key's uniqueness and the one-pact constraint are left to the insert (see
+            # _insert_pact).
+            pact.full_clean(
+                exclude=["signature", "signature_print", "code", "idempotency_key"],
+                validate_constraints=False,
+            )
             _store(pact.signature, ".png", images.png, stored)
             _store(pact.signature_print, ".jpg", images.print_jpeg, stored)
             _insert_pact(pact)
@@ -230,6 +245,13 @@ def pact_sign(
         _discard(storage, stored)
         raise
     return pact
+
+
+def pact_signed_with_form(*, event: Event, idempotency_key: str | None) -> Pact | None:
+    """The pact a signing form already made, when the same form comes back (its answer lost on the way)."""
+    if not idempotency_key:
+        return None
+    return Pact.objects.filter(event=event, idempotency_key=idempotency_key).first()
 
 
 def attendee_identify(
@@ -395,6 +417,9 @@ def pact_withdraw(*, pact: Pact, user, reason: str) -> Pact:
     pact = Pact.objects.select_for_update().get(pk=pact.pk)
     if pact.status == Pact.Status.WITHDRAWN:
         raise SigningError(errors.WITHDRAW_ALREADY)
+    # The stored public copy of the valid pact goes once the withdrawal is committed.
+    stale_copy = public_copy_name(pact)
+    transaction.on_commit(lambda: default_storage.delete(stale_copy))
     pact.status = Pact.Status.WITHDRAWN
     pact.withdrawn_at = timezone.now()
     pact.withdrawn_by = user

@@ -24,6 +24,26 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _celery_tasks_run_at_once():
+    """Tasks run inside the test that starts them, whatever broker the environment names; the one test with a
+    real worker sends its messages through an app of its own."""
+    from neutrality.celery import app
+
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests use a file rather than memory, so that a real Celery worker (another process) can read the
+    same test database."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _test_storage(settings, tmp_path):
     """Uploaded signatures and scans go to a throw-away folder; static files need no collectstatic."""

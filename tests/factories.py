@@ -1,6 +1,7 @@
 """factory_boy factories for the whole domain; regions come from the data migration."""
 
 import datetime
+import secrets
 
 import factory
 from django.contrib.auth import get_user_model
@@ -25,6 +26,11 @@ from pledges.signatures import png_data_url, scribble_png, signature_from_data_u
 def signature_data_url(seed: int = 0) -> str:
     """What the signature pad posts: a PNG data URL of a plausible scribble."""
     return png_data_url(scribble_png(seed))
+
+
+def signing_post(seed: int = 0, **fields) -> dict:
+    """What a kiosk or phone signing form posts: the drawn signature and the form's own idempotency key."""
+    return {"signature": signature_data_url(seed), "idempotency_key": secrets.token_hex(16), **fields}
 
 
 def regency(code: str = "16.01") -> Regency:

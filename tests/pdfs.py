@@ -10,6 +10,15 @@ from pypdf import PdfReader
 MM = 72 / 25.4
 
 
+def saved(response, tmp_path: Path, name: str = "download.pdf") -> Path:
+    """A streamed PDF download, checked and written to a file."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / name
+    path.write_bytes(b"".join(response.streaming_content))
+    return path
+
+
 def pages_text(path: Path) -> list[str]:
     return [page.extract_text() for page in PdfReader(path).pages]
 

@@ -20,14 +20,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def saved(response, tmp_path, name="download.pdf"):
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    path = tmp_path / name
-    path.write_bytes(b"".join(response.streaming_content))
-    return path
-
-
 @pytest.fixture
 def pact():
     return PactFactory(with_signature=True, attendee__identity_number="198503122010012001")
@@ -40,12 +32,12 @@ class TestReceiptPdf:
         session.save()
         response = client.get(reverse("pledges:receipt_pdf", args=[pact.code]))
         assert f"pakta-{pact.code}.pdf" in response["Content-Disposition"]
-        assert "19850312 201001 2 001" in pdfs.text(saved(response, tmp_path))
+        assert "19850312 201001 2 001" in pdfs.text(pdfs.saved(response, tmp_path))
 
     def test_staff_who_see_the_event_get_it_too(self, client, staff_user, pact, tmp_path):
         client.force_login(staff_user)
         response = client.get(reverse("pledges:receipt_pdf", args=[pact.code]))
-        assert pact.signer_name in pdfs.text(saved(response, tmp_path))
+        assert pact.signer_name in pdfs.text(pdfs.saved(response, tmp_path))
 
     def test_anyone_else_gets_not_found(self, client, pact):
         assert client.get(reverse("pledges:receipt_pdf", args=[pact.code])).status_code == 404
@@ -66,14 +58,14 @@ class TestReceiptPdf:
 class TestPublicPactPdf:
     def test_anyone_gets_the_copy_with_the_nip_masked(self, client, pact, tmp_path):
         response = client.get(reverse("pledges:pact_pdf", args=[pact.code.lower()]))
-        text = pdfs.text(saved(response, tmp_path))
+        text = pdfs.text(pdfs.saved(response, tmp_path))
         assert "************** 2001" in text
         assert "2010012001" not in text.replace(" ", "")
 
     def test_a_withdrawn_pact_is_served_marked_withdrawn(self, client, tmp_path):
         pact = PactFactory(withdrawn=True)
         response = client.get(reverse("pledges:pact_pdf", args=[pact.code]))
-        assert "DITARIK" in pdfs.text(saved(response, tmp_path))
+        assert "DITARIK" in pdfs.text(pdfs.saved(response, tmp_path))
 
     def test_pacts_of_a_non_public_event_are_not_served(self, client):
         pact = PactFactory(attendee__event=EventFactory(is_public=False))
@@ -100,7 +92,7 @@ class TestEventDocuments:
     def test_staff_download_the_blank_sheet(self, client, staff_user, event, tmp_path):
         client.force_login(staff_user)
         response = client.get(reverse("pledges:event_sheet", args=[event.pk]))
-        path = saved(response, tmp_path)
+        path = pdfs.saved(response, tmp_path)
         assert f"lembar-tanda-tangan-{event.code}.pdf" in response["Content-Disposition"]
         assert "dr. Rina Kusuma" in pdfs.text(path)
         assert pdfs.image_count(path) == 0
@@ -111,7 +103,7 @@ class TestEventDocuments:
         response = client.get(
             reverse("pledges:event_sheet", args=[event.pk]), {"signed": "1", "agency": health.pk}
         )
-        path = saved(response, tmp_path)
+        path = pdfs.saved(response, tmp_path)
         text = pdfs.text(path)
         assert "dr. Rina Kusuma" in text and "Drs. Joko Susilo" not in text
         assert pdfs.image_count(path) == 1
@@ -126,22 +118,24 @@ class TestEventDocuments:
 
     def test_staff_download_all_pacts(self, client, staff_user, event, tmp_path):
         client.force_login(staff_user)
-        path = saved(client.get(reverse("pledges:event_pacts_pdf", args=[event.pk])), tmp_path)
+        path = pdfs.saved(client.get(reverse("pledges:event_pacts_pdf", args=[event.pk])), tmp_path)
         assert len(pdfs.pages_text(path)) == 2
 
     def test_staff_download_blank_declarations_to_sign_with_a_meterai(
         self, client, staff_user, event, tmp_path
     ):
         client.force_login(staff_user)
-        path = saved(client.get(reverse("pledges:event_blank_declarations", args=[event.pk])), tmp_path)
+        path = pdfs.saved(client.get(reverse("pledges:event_blank_declarations", args=[event.pk])), tmp_path)
         pages = pdfs.pages_text(path)
         assert len(pages) == 2 and all("Meterai" in page for page in pages)
 
     def test_an_opd_head_gets_only_their_own_agencys_people(self, client, event, tmp_path):
         health = event.invited_agencies.get(name="Dinas Kesehatan")
         client.force_login(OpdHeadFactory(membership__agency=health))
-        sheet = pdfs.text(saved(client.get(reverse("pledges:event_sheet", args=[event.pk])), tmp_path))
-        pacts = pdfs.text(saved(client.get(reverse("pledges:event_pacts_pdf", args=[event.pk])), tmp_path))
+        sheet = pdfs.text(pdfs.saved(client.get(reverse("pledges:event_sheet", args=[event.pk])), tmp_path))
+        pacts = pdfs.text(
+            pdfs.saved(client.get(reverse("pledges:event_pacts_pdf", args=[event.pk])), tmp_path)
+        )
         for text in (sheet, pacts):
             assert "dr. Rina Kusuma" in text and "Drs. Joko Susilo" not in text
 
@@ -165,7 +159,7 @@ class TestEventDocuments:
 def test_staff_download_the_poster(client, staff_user, tmp_path):
     event = EventFactory()
     client.force_login(staff_user)
-    path = saved(client.get(reverse("pledges:event_poster", args=[event.pk])), tmp_path)
+    path = pdfs.saved(client.get(reverse("pledges:event_poster", args=[event.pk])), tmp_path)
     assert event.code in pdfs.text(path)
     assert (
         reverse("pledges:event_poster", args=[event.pk])

@@ -44,11 +44,21 @@ def test_it_serves_the_print_stylesheet(fetcher):
     assert b"@page" in response.read()
 
 
-def test_it_serves_a_signature_from_media(fetcher):
-    name = default_storage.save("signatures/print/2024/01/ttd.jpg", ContentFile(b"\xff\xd8\xff\xe0jpeg"))
+def test_it_serves_the_signatures_handed_to_the_document(settings):
+    settings.SITE_URL = SITE
+    name = "signatures/print/2024/01/ttd.jpg"
+    fetcher = AssetFetcher(asset_roots(), {name: b"\xff\xd8\xff\xe0jpeg"})
     response = fetcher.fetch(f"{SITE}/media/{name}")
     assert response.content_type == "image/jpeg"
     assert response.read().startswith(b"\xff\xd8")
+
+
+def test_it_never_reads_media_from_a_disk(fetcher, settings):
+    """A signature that exists in MEDIA_ROOT but was not read through storage for this document is refused."""
+    name = default_storage.save("signatures/print/2024/01/ttd.jpg", ContentFile(b"\xff\xd8\xff\xe0jpeg"))
+    assert (settings.MEDIA_ROOT / name).is_file()
+    with pytest.raises(AssetRefused):
+        fetcher.fetch(f"{SITE}/media/{name}")
 
 
 def test_a_document_naming_an_outside_file_is_not_rendered(settings, tmp_path):

@@ -17,7 +17,7 @@ from tests.factories import (
     OpdHeadFactory,
     PactFactory,
     regency,
-    signature_data_url,
+    signing_post,
 )
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_an_attendee_signs_at_the_kiosk_and_it_clears_for_the_next(staff_client,
     assert "signature_pad.umd.min.js" in page.text
     response = staff_client.post(
         _sign_url(event, attendee),
-        {"signature": signature_data_url()},
+        signing_post(),
         HTTP_USER_AGENT="Tablet Kiosk",
         REMOTE_ADDR="10.1.2.3",
     )
@@ -84,8 +84,8 @@ def test_an_attendee_signs_at_the_kiosk_and_it_clears_for_the_next(staff_client,
 
 def test_signing_twice_at_the_kiosk_gets_a_friendly_page(staff_client, event):
     attendee = AttendeeFactory(event=event)
-    staff_client.post(_sign_url(event, attendee), {"signature": signature_data_url(1)})
-    again = staff_client.post(_sign_url(event, attendee), {"signature": signature_data_url(2)})
+    staff_client.post(_sign_url(event, attendee), signing_post(1))
+    again = staff_client.post(_sign_url(event, attendee), signing_post(2))
     assert again.status_code == 409
     assert str(errors.ALREADY_SIGNED) in again.text
     assert Pact.objects.count() == 1
@@ -100,7 +100,7 @@ def test_signing_twice_at_the_kiosk_gets_a_friendly_page(staff_client, event):
 )
 def test_a_bad_signature_is_refused_on_the_form(staff_client, event, posted, message):
     attendee = AttendeeFactory(event=event)
-    response = staff_client.post(_sign_url(event, attendee), {"signature": posted})
+    response = staff_client.post(_sign_url(event, attendee), signing_post(signature=posted))
     assert response.status_code == 200
     assert str(message) in response.text
     assert Pact.objects.count() == 0
@@ -108,7 +108,7 @@ def test_a_bad_signature_is_refused_on_the_form(staff_client, event, posted, mes
 
 def test_an_empty_post_is_refused(staff_client, event):
     attendee = AttendeeFactory(event=event)
-    response = staff_client.post(_sign_url(event, attendee), {"signature": ""})
+    response = staff_client.post(_sign_url(event, attendee), signing_post(signature=""))
     assert "Bubuhkan tanda tangan" in response.text
     assert Pact.objects.count() == 0
 
@@ -116,7 +116,7 @@ def test_an_empty_post_is_refused(staff_client, event):
 def test_a_closed_event_refuses_at_the_kiosk(staff_client):
     event = EventFactory(status=Event.Status.CLOSED)
     attendee = AttendeeFactory(event=event)
-    response = staff_client.post(_sign_url(event, attendee), {"signature": signature_data_url()})
+    response = staff_client.post(_sign_url(event, attendee), signing_post())
     assert str(errors.EVENT_NOT_OPEN) in response.text
     assert Pact.objects.count() == 0
 
@@ -125,7 +125,7 @@ def test_a_missing_csrf_token_is_refused(staff_user, event):
     attendee = AttendeeFactory(event=event)
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff_user)
-    response = client.post(_sign_url(event, attendee), {"signature": signature_data_url()})
+    response = client.post(_sign_url(event, attendee), signing_post())
     assert response.status_code == 403
     assert Pact.objects.count() == 0
 
@@ -133,7 +133,7 @@ def test_a_missing_csrf_token_is_refused(staff_user, event):
 def test_an_oversized_post_is_refused_before_anything_is_read(staff_client, event):
     attendee = AttendeeFactory(event=event)
     response = staff_client.post(
-        _sign_url(event, attendee), {"signature": "data:image/png;base64," + "A" * 5_000_000}
+        _sign_url(event, attendee), signing_post(signature="data:image/png;base64," + "A" * 5_000_000)
     )
     assert response.status_code == 400
     assert Pact.objects.count() == 0
@@ -157,8 +157,8 @@ def test_an_opd_head_signs_their_own_people_only(client, event):
     results = client.get(reverse("pledges:kiosk", args=[event.pk]), {"q": "staf"})
     assert "Staf Sendiri" in results.text and "Staf Lain" not in results.text
     assert client.get(_sign_url(event, other)).status_code == 404
-    assert client.post(_sign_url(event, other), {"signature": signature_data_url()}).status_code == 404
-    response = client.post(_sign_url(event, own), {"signature": signature_data_url()})
+    assert client.post(_sign_url(event, other), signing_post()).status_code == 404
+    response = client.post(_sign_url(event, own), signing_post())
     assert response.status_code == 302
     pact = Pact.objects.get()
     assert pact.attendee == own and pact.collected_by == head
@@ -220,8 +220,6 @@ def test_an_opd_head_gets_only_the_kiosk_from_the_panel(event):
 
 def test_a_request_without_an_address_still_signs(staff_client, event):
     attendee = AttendeeFactory(event=event)
-    response = staff_client.post(
-        _sign_url(event, attendee), {"signature": signature_data_url()}, REMOTE_ADDR=""
-    )
+    response = staff_client.post(_sign_url(event, attendee), signing_post(), REMOTE_ADDR="")
     assert response.status_code == 302
     assert Pact.objects.get().ip_address is None

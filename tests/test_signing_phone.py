@@ -14,6 +14,7 @@ from tests.factories import (
     EventFactory,
     InvitationFactory,
     signature_data_url,
+    signing_post,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,8 @@ def _identify(client, event, **data):
 
 def _sign(client, event, data_url=None):
     return client.post(
-        reverse("pledges:sign_confirm", args=[event.code]), {"signature": data_url or signature_data_url()}
+        reverse("pledges:sign_confirm", args=[event.code]),
+        signing_post(signature=data_url or signature_data_url()),
     )
 
 

@@ -9,7 +9,7 @@ import os
 import resource
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
@@ -36,12 +36,14 @@ ARCHIVAL_CATALOG_KEYS = ("/Metadata", "/OutputIntents")
 
 @dataclass(frozen=True)
 class RenderJob:
-    """One HTML document to lay out and write to `out_path`; everything in it pickles."""
+    """One HTML document to lay out and write to `out_path`; everything in it pickles. `media` holds the
+    bytes of the signature images it draws, by storage name (read by the parent through Django's storage)."""
 
     html: str
     roots: AssetRoots
     stylesheet_url: str
     out_path: Path
+    media: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def stylesheet(roots: AssetRoots, url: str) -> CSS:
 def render(job: RenderJob) -> RenderResult:
     """Lay out one document and write it; images are read and decoded once per document (`cache`)."""
     started = time.process_time()
-    fetcher = AssetFetcher(job.roots)
+    fetcher = AssetFetcher(job.roots, job.media)
     document = HTML(string=job.html, base_url=job.roots.base_url, url_fetcher=fetcher).render(
         font_config=FONT_CONFIG,
         stylesheets=[stylesheet(job.roots, job.stylesheet_url)],

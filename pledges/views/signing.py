@@ -23,6 +23,7 @@ from pledges.forms import (
     KioskSearchForm,
     PaperForm,
     SignatureForm,
+    SigningForm,
     WalkInForm,
     WithdrawForm,
     WitnessForm,
@@ -95,12 +96,13 @@ def kiosk_sign(request, pk, attendee_pk):
     attendee = access.get_kiosk_attendee(request.user, event, attendee_pk)
     if request.method == "GET" and (refusal := _kiosk_refusal(event, attendee)):
         return _refused(request, refusal, event=event)
-    form = SignatureForm(request.POST or None)
+    form = SigningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             pact = services.pact_sign(
                 attendee=attendee,
                 signature_data_url=form.cleaned_data["signature"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
                 collected_by=request.user,
                 **_client(request),
             )
@@ -210,6 +212,13 @@ def sign_walk_in(request, code):
 def sign_confirm(request, code):
     """Step 2 on a phone: read the declaration, sign, confirm."""
     event = _public_event(code)
+    if request.method == "POST" and (
+        pact := services.pact_signed_with_form(
+            event=event, idempotency_key=request.POST.get("idempotency_key")
+        )
+    ):
+        # This form signed already but its answer never arrived: the receipt, however long ago that was.
+        return _signed(request, pact)
     identity = request.session.get(IDENTITY_SESSION_KEY)
     if not _fresh(identity, event):
         messages.warning(request, errors.IDENTITY_EXPIRED)
@@ -217,11 +226,14 @@ def sign_confirm(request, code):
     attendee = get_object_or_404(
         Attendee.objects.select_related("agency"), pk=identity["attendee"], event=event
     )
-    form = SignatureForm(request.POST or None)
+    form = SigningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             pact = services.pact_sign(
-                attendee=attendee, signature_data_url=form.cleaned_data["signature"], **_client(request)
+                attendee=attendee,
+                signature_data_url=form.cleaned_data["signature"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                **_client(request),
             )
         except SigningError as error:
             if error.message in (errors.ALREADY_SIGNED, errors.EVENT_NOT_OPEN):
@@ -229,15 +241,19 @@ def sign_confirm(request, code):
                 return _refused(request, error.message, event=event)
             form.add_error(None, error.message)
         else:
-            request.session.pop(IDENTITY_SESSION_KEY, None)
-            request.session[SIGNED_PACTS_SESSION_KEY] = [
-                *request.session.get(SIGNED_PACTS_SESSION_KEY, []),
-                pact.code,
-            ]
-            return redirect("pledges:receipt", code=pact.code)
+            return _signed(request, pact)
     return render(
         request, "pledges/signing/sign_confirm.html", {"event": event, "attendee": attendee, "form": form}
     )
+
+
+def _signed(request, pact: Pact):
+    """This browser signed `pact`: it may see the receipt from now on."""
+    request.session.pop(IDENTITY_SESSION_KEY, None)
+    signed = request.session.get(SIGNED_PACTS_SESSION_KEY, [])
+    if pact.code not in signed:
+        request.session[SIGNED_PACTS_SESSION_KEY] = [*signed, pact.code]
+    return redirect("pledges:receipt", code=pact.code)
 
 
 @never_cache

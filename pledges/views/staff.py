@@ -13,17 +13,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from events import access, services
 from events.filters import EventFilter
 from events.forms import AgencyForm, InvitationForm
 from events.models import Attendee, Event, Invitation
-from pledges import audit, exports
+from pledges import audit, exports, jobs
 from pledges import services as pledge_services
 from pledges.filters import AttendeeFilter
 from pledges.forms import EventForm
-from pledges.models import with_counts, with_signing
+from pledges.models import DocumentJob, with_counts, with_signing
 
 DASHBOARD_ROWS = 10
 PAGE_SIZE = 25
@@ -143,20 +144,25 @@ def opd_home(request):
     )
 
 
-EXPORTS = {
-    "csv": (exports.export_csv, "text/csv; charset=utf-8"),
-    "xlsx": (exports.export_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
+EXPORTS = {"csv": DocumentJob.Kind.EXPORT_CSV, "xlsx": DocumentJob.Kind.EXPORT_XLSX}
 
 
 @login_required
 def export(request, pk, format):
+    """The attendee list with signing status; a big one is written in the background (a document job)."""
     event = access.get_event_for_user(request.user, pk, manage=True)
     if format not in EXPORTS:
         raise Http404
-    render_export, content_type = EXPORTS[format]
-    response = HttpResponse(render_export(event), content_type=content_type)
+    kind = EXPORTS[format]
     filename = f"peserta-{event.code}-{slugify(event.title)[:40]}.{format}"
+    plan = exports.plan_export(kind, event, language=get_language())
+    if jobs.runs_in_background(plan):
+        job = jobs.document_job_request(
+            user=request.user, plan=plan, filename=filename, language=get_language()
+        )
+        return redirect(job)
+    build, _extension, content_type = exports.EXPORTERS[kind]
+    response = HttpResponse(build(event), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
