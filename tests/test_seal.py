@@ -111,6 +111,37 @@ class TestSeal:
             assert build(out).seal is None, name
             assert pdfs.seal_statuses(out, office_roots(office_seal)) == [], name
 
+    def test_a_signed_sheet_made_as_a_background_job_is_sealed_by_the_merge(
+        self,
+        office_seal,
+        staff_client,
+        django_capture_on_commit_callbacks,
+        monkeypatch,
+        tmp_path,
+        transparency_log,
+    ):
+        from pledges import jobs
+        from pledges.models import DocumentJob
+
+        kind = DocumentJob.Kind.SIGNED_SHEET
+        monkeypatch.setitem(jobs.INLINE_MAX_ROWS, kind, 2)  # a job from three rows on, in chunks of two
+        monkeypatch.setitem(documents.JOB_CHUNK, kind, 2)
+        event = EventFactory()
+        for _ in range(3):
+            transparency_log.append(PactFactory(with_signature=True, attendee__event=event))
+        with django_capture_on_commit_callbacks(execute=True):
+            response = staff_client.get(reverse("pledges:event_sheet", args=[event.pk]), {"signed": "1"})
+        job = DocumentJob.objects.get(pk=int(re.search(r"/dokumen/(\d+)/", response.url)[1]))
+        assert (job.status, job.chunks_total) == ("done", 2)
+        path = pdfs.saved(staff_client.get(reverse("pledges:document_job_file", args=[job.pk])), tmp_path)
+        (status,) = pdfs.seal_statuses(path, office_roots(office_seal))
+        assert status.bottom_line
+        assert (
+            len(archive.read_entries({archive.LOG_NAME: PdfReader(path).attachments[archive.LOG_NAME][0]}))
+            == 3
+        )
+        assert pdfs.pdfa_problems(path) == []
+
     def test_a_revoked_office_certificate_seals_nothing(
         self, office_seal, settings, pact, client, staff_user
     ):
