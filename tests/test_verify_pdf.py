@@ -13,7 +13,7 @@ from pypdf import PdfReader, PdfWriter
 
 from pledges import throttle
 from pledges.models import Pact
-from pledges.pdf import archive, documents, inspect
+from pledges.pdf import archive, documents, sandbox
 from pledges.services import pact_withdraw
 from tests import pdfs
 from tests.factories import PactFactory
@@ -296,8 +296,8 @@ class TestJunk:
         assert api(strict, data).status_code == 200
 
     def test_a_reader_that_runs_past_its_deadline_is_killed(self, pact, tmp_path):
-        with pytest.raises(inspect.Unreadable) as refused:
-            inspect.inspect_in_sandbox(rendered(pact, tmp_path), [], timeout=0.001)
+        with pytest.raises(sandbox.Unreadable) as refused:
+            sandbox.inspect_in_sandbox(rendered(pact, tmp_path), [], timeout=0.001)
         assert refused.value.reason == "too_complex"
 
     def test_the_verify_page_offers_the_upload(self, client):

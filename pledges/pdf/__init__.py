@@ -3,6 +3,6 @@
 `documents` builds them from the database and Django templates; `engine` and `fetcher` render HTML with
 WeasyPrint and import nothing from Django, so that rendering workers can run them in separate processes.
 Issued documents are sealed by `seal` and carry what `archive` writes (the manifest, the pacts' log entries);
-`copies` stores sealed public copies; `verify` judges an uploaded PDF, which `inspect` reads in a sandboxed
-child process (no Django there either).
+`public` stores the public copies; `verify` judges an uploaded PDF, which `sandbox` reads in a child process
+with limits (no Django there either).
 """

@@ -1,7 +1,7 @@
 """The verdict on an uploaded PDF: is the seal intact and whose, is its timestamp valid, are the pacts it carries
 in the transparency log and still valid, and does the visible text match the record.
 
-The file is read in a sandboxed child (`inspect`); the database and the log are consulted here. A verdict
+The file is read in a sandboxed child (`sandbox`); the database and the log are consulted here. A verdict
 lists every problem found with a stable code (for the JSON API) and a message in the reader's language.
 """
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from pledges.models import Pact
-from pledges.pdf import archive, inspect, seal
+from pledges.pdf import archive, sandbox, seal
 from pledges.pdf.documents import format_identity
 
 GENUINE, WITHDRAWN, TAMPERED, UNTRUSTED, UNSEALED, FOREIGN = (
@@ -206,8 +206,8 @@ def trust_roots() -> list[bytes]:
 
 
 def verify_pdf(data: bytes) -> Verdict:
-    """The verdict on one uploaded file; raises inspect.Unreadable for what is not a readable PDF."""
-    found = inspect.inspect_in_sandbox(data, trust_roots())
+    """The verdict on one uploaded file; raises sandbox.Unreadable for what is not a readable PDF."""
+    found = sandbox.inspect_in_sandbox(data, trust_roots())
     verdict = Verdict(outcome=GENUINE)
     _check_seal(verdict, found["signatures"])
     files = found["files"]

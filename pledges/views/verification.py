@@ -2,7 +2,7 @@
 
 Uploads are refused by their announced size before any of the body is read (the outer views are exempt from
 CSRF only so that its middleware does not parse a huge body first; the page's form is then CSRF-checked).
-The file itself is read in a sandboxed child process (`pledges.pdf.inspect`).
+The file itself is read in a sandboxed child process (`pledges.pdf.sandbox`).
 """
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from pledges.filters import PDF_TOO_LARGE, VerifyForm, VerifyPdfForm
-from pledges.pdf import inspect, verify
+from pledges.pdf import sandbox, verify
 from pledges.throttle import client_ip, throttle_hit
 
 PDF_MISSING = _(
@@ -66,7 +66,7 @@ def _verify_pdf_checked(request):
         return _page(request, form, status=413 if form.has_error("file", "too_large") else 400)
     try:
         verdict = verify.verify_pdf(form.cleaned_data["file"])
-    except inspect.Unreadable as error:
+    except sandbox.Unreadable as error:
         form.add_error("file", verify.unreadable_message(error.reason))
         return _page(request, form, status=400)
     return _page(request, VerifyPdfForm(max_bytes=settings.VERIFY_PDF_MAX_BYTES), verdict=verdict)
@@ -99,6 +99,6 @@ def api_verify_pdf(request):
         return _json_error("missing", PDF_MISSING, 400)
     try:
         verdict = verify.verify_pdf(data)
-    except inspect.Unreadable as error:
+    except sandbox.Unreadable as error:
         return _json_error(error.reason, verify.UNREADABLE.get(error.reason, verify.NOT_PDF), 400)
     return JsonResponse(verdict.as_json(), json_dumps_params={"ensure_ascii": False})
