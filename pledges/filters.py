@@ -35,6 +35,9 @@ class VerifyForm(forms.Form):
         return code
 
 
+PDF_TOO_LARGE = _("Berkas melebihi %(size)d MB.")
+
+
 class VerifyPdfForm(forms.Form):
     """A PDF issued by the registry, uploaded to check its seal and contents; read only in a sandbox."""
 
@@ -58,9 +61,6 @@ class VerifyPdfForm(forms.Form):
                 PDF_TOO_LARGE, code="too_large", params={"size": self.max_bytes // 1_048_576}
             )
         return upload.read()
-
-
-PDF_TOO_LARGE = _("Berkas melebihi %(size)d MB.")
 
 
 def _chosen_province(request) -> str:
