@@ -1,31 +1,28 @@
 """Attendee lists from CSV or XLSX: read, check every row, show a preview, then import the confirmed rows.
 
 Reading and checking happen in memory without a query per row; the parsed rows wait between preview and
-commit in a private temporary file named by a random token kept in the user's session, and the commit checks
-them again against the database inside one transaction (the list may have changed in between).
+commit in a private file (events.pending) named by a random token kept in the user's session, and the commit
+checks them again against the database inside one transaction (the list may have changed in between).
 """
 
 import csv
 import datetime
 import io
-import json
 import re
-import secrets
-import tempfile
-import time
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history
 
 from events import access
-from events.models import Agency, Attendee, Event, Invitation, random_code
+from events.import_columns import FIELDS, HEADER_LOOKUP, HEADER_SEARCH_ROWS, KIND_VALUES
+from events.models import Agency, Attendee, Event, Invitation, fresh_personal_codes
 from events.services import EVENT_CLOSED, EventError, agency_create
 from events.validators import PPPK_MONTH_CODE, normalize_number
 
@@ -39,6 +36,14 @@ IMPORT_OLD_XLS = _("Format .xls lama tidak didukung. Simpan ulang di Excel sebag
 IMPORT_ENCODING = _(
     "Huruf dalam berkas CSV ini tidak dapat dibaca (pengodean tidak dikenal). Simpan ulang sebagai "
     "“CSV UTF-8” atau unggah berkas XLSX."
+)
+IMPORT_CONTROL_CHARACTERS = _(
+    "Berkas ini berisi karakter kendali (misalnya byte NUL) di dalam teksnya, jadi bukan daftar yang dapat "
+    "dibaca. Simpan ulang dari Excel sebagai “CSV UTF-8” atau XLSX."
+)
+IMPORT_XLSX_TOO_BIG = _(
+    "Isi berkas XLSX ini terlalu besar setelah dibuka (lebih dari %(limit)s) untuk sebuah daftar peserta. "
+    "Bagi menjadi beberapa berkas."
 )
 IMPORT_NO_HEADER = _(
     "Baris judul kolom tidak ditemukan. Berkas harus memiliki kolom “nama” dan sedikitnya satu kolom lain "
@@ -62,102 +67,17 @@ ROW_AGENCY_UNKNOWN = _("Instansi “%(name)s” belum terdaftar.")
 ROW_DUPLICATE_IN_FILE = _("Nomor ini sudah muncul di baris %(line)d berkas ini.")
 ROW_ALREADY_REGISTERED = _("Sudah terdaftar sebagai peserta kegiatan ini.")
 
-FIELDS = ("full_name", "identity_number", "position", "rank", "agency", "phone", "email", "identity_kind")
-COLUMN_ALIASES = {
-    "full_name": ["nama", "nama lengkap", "nama pegawai", "nama peserta", "nama asn", "name", "full name"],
-    "identity_number": [
-        "nip",
-        "nip ni pppk",
-        "nip nipppk",
-        "ni pppk",
-        "nipppk",
-        "nip nik",
-        "nip nrp",
-        "nrp",
-        "nomor identitas",
-        "no identitas",
-        "nomor induk pegawai",
-        "identity number",
-        "id number",
-        "employee number",
-        "number",
-    ],
-    "position": ["jabatan", "nama jabatan", "position", "job title", "title"],
-    "rank": [
-        "pangkat",
-        "golongan",
-        "pangkat golongan",
-        "pangkat gol",
-        "pangkat gol ruang",
-        "golongan ruang",
-        "gol",
-        "rank",
-        "grade",
-        "rank grade",
-    ],
-    "agency": [
-        "instansi",
-        "opd",
-        "instansi opd",
-        "opd instansi",
-        "unit kerja",
-        "satuan kerja",
-        "skpd",
-        "perangkat daerah",
-        "agency",
-        "organisation",
-        "organization",
-        "office",
-        "unit",
-    ],
-    "phone": [
-        "telepon",
-        "telp",
-        "no telp",
-        "no telepon",
-        "nomor telepon",
-        "hp",
-        "no hp",
-        "nomor hp",
-        "no wa",
-        "whatsapp",
-        "telepon hp",
-        "phone",
-        "telephone",
-        "mobile",
-        "phone number",
-    ],
-    "email": ["email", "e mail", "surel", "alamat email", "email address"],
-    "identity_kind": [
-        "jenis",
-        "jenis identitas",
-        "jenis asn",
-        "jenis pegawai",
-        "kind",
-        "identity kind",
-        "type",
-    ],
-}
-HEADER_LOOKUP = {alias: name for name, aliases in COLUMN_ALIASES.items() for alias in aliases}
-HEADER_SEARCH_ROWS = 20
-KIND_VALUES = {
-    "pns": Attendee.IdentityKind.PNS,
-    "asn": Attendee.IdentityKind.PNS,
-    "pppk": Attendee.IdentityKind.PPPK,
-    "tni": Attendee.IdentityKind.TNI,
-    "polri": Attendee.IdentityKind.POLRI,
-    "polisi": Attendee.IdentityKind.POLRI,
-    "lainnya": Attendee.IdentityKind.OTHER,
-    "lain lain": Attendee.IdentityKind.OTHER,
-    "other": Attendee.IdentityKind.OTHER,
-    "non asn": Attendee.IdentityKind.OTHER,
-    "honorer": Attendee.IdentityKind.OTHER,
-}
 # "1.98503122010011E+17" or "1,98503122E+17": an 18-digit number Excel kept in a numeric cell.
 SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+]?\d+$")
 EXCEL_DIGITS = 15
 CSV_DELIMITERS = (";", ",", "\t", "|")
-ABANDONED_AFTER_SECONDS = 24 * 3600
+# An XLSX is a zip archive: its declared uncompressed sizes are checked before openpyxl inflates anything
+# (zipfile never inflates an entry past its declared size). 10,000 rows of a dozen columns take about 10 MB of
+# XML; a zip bomb declares gigabytes, or compresses a thousandfold.
+XLSX_MAX_UNCOMPRESSED = 50 * 1_048_576
+XLSX_MAX_RATIO = 200
+XLSX_MAX_ENTRIES = 500
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _header_key(value) -> str:
@@ -209,7 +129,21 @@ def _find_header(rows: list[list]) -> tuple[int, dict[int, str]] | None:
     return None
 
 
+def _check_xlsx_size(data: bytes) -> None:
+    """Refuse a workbook whose parts would inflate beyond what a list of attendees needs."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise AttendeeImportError(IMPORT_NOT_SPREADSHEET) from error
+    total = sum(entry.file_size for entry in entries)
+    too_dense = any(entry.file_size > XLSX_MAX_RATIO * max(entry.compress_size, 1024) for entry in entries)
+    if len(entries) > XLSX_MAX_ENTRIES or total > XLSX_MAX_UNCOMPRESSED or too_dense:
+        raise AttendeeImportError(IMPORT_XLSX_TOO_BIG % {"limit": filesizeformat(XLSX_MAX_UNCOMPRESSED)})
+
+
 def _read_xlsx(data: bytes) -> list[list]:
+    _check_xlsx_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
@@ -234,18 +168,29 @@ def _read_xlsx(data: bytes) -> list[list]:
 def _decode(data: bytes) -> str:
     """UTF-8 (with or without a byte order mark), UTF-16 with one, else the Windows code page Excel uses."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data:
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise AttendeeImportError(IMPORT_ENCODING) from error
+    elif b"\x00" in data:
         raise AttendeeImportError(IMPORT_NOT_SPREADSHEET)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = _decode_code_page(data)
+    # Whatever the encoding, a list of names holds no control characters (a NUL made the CSV reader raise).
+    if CONTROL_CHARACTERS.search(text):
+        raise AttendeeImportError(IMPORT_CONTROL_CHARACTERS)
+    return text
+
+
+def _decode_code_page(data: bytes) -> str:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as error:
         raise AttendeeImportError(IMPORT_ENCODING) from error
-    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+    if "\x7f" in text or CONTROL_CHARACTERS.search(text):
         raise AttendeeImportError(IMPORT_ENCODING)
     return text
 
@@ -292,6 +237,8 @@ def parse_upload(upload) -> list[dict]:
             continue
         number, damaged = _number(values.get("identity_number"))
         record = {name: _text(values.get(name)) for name in FIELDS}
+        if any(CONTROL_CHARACTERS.search(value) for value in (*record.values(), number)):
+            raise AttendeeImportError(IMPORT_CONTROL_CHARACTERS)
         record.update(line=offset, identity_number=number, damaged_number=damaged)
         parsed.append(record)
     if not parsed:
@@ -398,18 +345,6 @@ def unknown_agencies(checks: list[RowCheck]) -> list[str]:
     return list(names.values())
 
 
-def _personal_codes(count: int) -> list[str]:
-    """Fresh one-time codes, checked against the table in one query (bulk_create skips Attendee.save)."""
-    codes: set[str] = set()
-    while len(codes) < count:
-        wanted = {random_code(8) for _ in range(count - len(codes))}
-        wanted -= set(
-            Attendee.objects.filter(personal_code__in=wanted).values_list("personal_code", flat=True)
-        )
-        codes |= wanted
-    return list(codes)
-
-
 def import_commit(
     *, event: Event, records: list[dict], lines: set[int], create_agencies: set[str], user
 ) -> int:
@@ -432,7 +367,7 @@ def import_commit(
             attendees = [check.attendee for check in checks if check.is_valid and check.line in lines]
             if not attendees:
                 raise AttendeeImportError(IMPORT_NOTHING_CONFIRMED)
-            for attendee, code in zip(attendees, _personal_codes(len(attendees)), strict=True):
+            for attendee, code in zip(attendees, fresh_personal_codes(len(attendees)), strict=True):
                 attendee.personal_code = code
             bulk_create_with_history(attendees, Attendee, batch_size=500, default_user=user)
             invited = set(event.invitations.values_list("agency_id", flat=True))
@@ -441,48 +376,3 @@ def import_commit(
     except IntegrityError as error:
         raise AttendeeImportError(IMPORT_CONFLICT) from error
     return len(attendees)
-
-
-class PendingImport:
-    """The parsed rows of one upload, waiting for the user's confirmation, in a private temporary file."""
-
-    SESSION_KEY = "attendee_import"
-
-    def __init__(self, session):
-        self.session = session
-
-    @staticmethod
-    def _folder() -> Path:
-        folder = Path(
-            getattr(settings, "ATTENDEE_IMPORT_DIR", "") or Path(tempfile.gettempdir()) / "netralitas-imports"
-        )
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return folder
-
-    def save(self, *, event: Event, filename: str, records: list[dict]) -> None:
-        self.discard()
-        self._forget_abandoned()
-        token = secrets.token_hex(16)
-        (self._folder() / f"{token}.json").write_text(json.dumps(records), encoding="utf-8")
-        self.session[self.SESSION_KEY] = {"token": token, "event": event.pk, "filename": filename}
-
-    def load(self, event: Event) -> tuple[str, list[dict]]:
-        pending = self.session.get(self.SESSION_KEY)
-        if not pending or pending["event"] != event.pk:
-            raise AttendeeImportError(IMPORT_EXPIRED)
-        path = self._folder() / f"{pending['token']}.json"
-        if not re.fullmatch(r"[0-9a-f]{32}", pending["token"]) or not path.exists():
-            raise AttendeeImportError(IMPORT_EXPIRED)
-        return pending["filename"], json.loads(path.read_text(encoding="utf-8"))
-
-    def _forget_abandoned(self) -> None:
-        """Uploads nobody confirmed hold personal data: they do not outlive a day."""
-        cutoff = time.time() - ABANDONED_AFTER_SECONDS
-        for path in self._folder().glob("*.json"):
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-
-    def discard(self) -> None:
-        pending = self.session.pop(self.SESSION_KEY, None)
-        if pending and re.fullmatch(r"[0-9a-f]{32}", pending.get("token", "")):
-            (self._folder() / f"{pending['token']}.json").unlink(missing_ok=True)

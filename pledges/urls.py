@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges.views import declarations, documents, offline, registry, signing, staff, verification
+from pledges.views import declarations, documents, offline, registry, signing, staff, subject, verification
 
 app_name = "pledges"
 
@@ -9,9 +9,14 @@ urlpatterns = [
     path("staf/naskah/baru/", declarations.declaration_create, name="declaration_create"),
     path("staf/naskah/<int:pk>/", declarations.declaration_detail, name="declaration_detail"),
     path("staf/naskah/<int:pk>/ubah/", declarations.declaration_update, name="declaration_update"),
+    path("staf/subjek-data/", subject.subject, name="subject"),
+    path("staf/subjek-data/salinan.zip", subject.subject_export, name="subject_export"),
+    path("staf/subjek-data/peserta/<int:pk>/kontak/", subject.subject_contact, name="subject_contact"),
+    path("staf/subjek-data/selesai/", subject.subject_done, name="subject_done"),
     path("registri/", registry.registry, name="registry"),
     path("registri/unduh.csv", registry.registry_csv, name="registry_csv"),
     path("cakupan/", registry.coverage, name="coverage"),
+    path("privasi/", registry.privacy, name="privacy"),
     path("api/pakta/", registry.api_pacts, name="api_pacts"),
     path("pakta/<str:code>/", registry.pact_detail, name="pact"),
     path("pakta/<str:code>/tanda-tangan.png", registry.pact_signature, name="pact_signature"),
@@ -45,11 +50,13 @@ urlpatterns = [
     path("kiosk/<int:pk>/luring/kirim/", offline.kiosk_offline_sync, name="kiosk_offline_sync"),
     path("staf/kegiatan/<int:pk>/kios-luring/", offline.kiosk_devices, name="kiosk_devices"),
     path("tandatangan/<str:code>/", signing.sign, name="sign"),
+    path("tandatangan/<str:code>/hadir/<str:token>/", signing.sign_present, name="sign_present"),
     path("tandatangan/<str:code>/daftar/", signing.sign_walk_in, name="sign_walk_in"),
     path("tandatangan/<str:code>/pakta/", signing.sign_confirm, name="sign_confirm"),
     path("tanda-terima/<str:code>/", signing.receipt, name="receipt"),
     path("proyektor/<int:pk>/", signing.projector, name="projector"),
     path("proyektor/<int:pk>/status/", signing.projector_status, name="projector_status"),
+    path("proyektor/<int:pk>/qr.svg", signing.projector_qr, name="projector_qr"),
     path("kertas/<int:pk>/", signing.paper, name="paper"),
     path("saksi/<int:pk>/", signing.witnesses, name="witnesses"),
     path("saksi/<int:pk>/<int:witness_pk>/tandatangan/", signing.witness_sign, name="witness_sign"),

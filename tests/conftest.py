@@ -46,12 +46,35 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 @pytest.fixture(autouse=True)
 def _test_storage(settings, tmp_path):
-    """Uploaded signatures and scans go to a throw-away folder; static files need no collectstatic."""
+    """Uploads, scans and pending imports go to a throw-away folder; static files need no collectstatic."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path / "data"
+    settings.ATTENDEE_IMPORT_DIR = settings.DATA_DIR / "imports"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_http_and_one_factor():
+    """The test client and the live server speak plain HTTP, and most tests sign in with force_login.
+
+    Session-wide, before the live server builds its middleware (SecurityMiddleware reads its settings once).
+    Production defaults (HTTPS redirect, secure cookies, the TOTP step) have their own tests, which change
+    these back: tests/test_headers.py, tests/test_two_factor.py.
+    """
+    from django.test.utils import override_settings
+
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        OTP_REQUIRED=False,
+        # Hashing a password the production way takes a fifth of a second; tests sign in hundreds of times.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -167,3 +190,11 @@ def transparency_log(monkeypatch):
     log = StandInLog()
     log.install(monkeypatch)
     return log
+
+
+@pytest.fixture
+def world(db):
+    """Two offices' data for the hostile suites (tests/hostile.py): ours and theirs."""
+    from tests.hostile import make_world
+
+    return make_world()

@@ -200,3 +200,17 @@ def seal_statuses(path: Path, roots: list) -> list:
         else ValidationContext(**options)
     )
     return [validate_pdf_signature(signature, context) for signature in reader.embedded_regular_signatures]
+
+
+def blank_pdf(pages: int = 1) -> bytes:
+    """A real (parseable) PDF of blank A4 pages, as a scanner would deliver a sheet."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _page in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from events.models import Event
 from pledges import errors
+from pledges.clientdata import address_hash, user_agent_hash
 from pledges.models import Pact
 from tests.factories import (
     AttendeeFactory,
@@ -76,7 +77,8 @@ def test_an_attendee_signs_at_the_kiosk_and_it_clears_for_the_next(staff_client,
     assert response.status_code == 302
     assert response.url == reverse("pledges:kiosk_done", args=[event.pk, pact.code])
     assert pact.collected_by == staff_user
-    assert pact.user_agent == "Tablet Kiosk" and pact.ip_address == "10.1.2.3"
+    assert pact.client_agent_hmac == user_agent_hash("Tablet Kiosk")
+    assert pact.client_address_hmac == address_hash("10.1.2.3")
     done = staff_client.get(response.url)
     assert pact.code in done.text
     assert reverse("pledges:kiosk", args=[event.pk]) in done.text
@@ -101,7 +103,7 @@ def test_signing_twice_at_the_kiosk_gets_a_friendly_page(staff_client, event):
 def test_a_bad_signature_is_refused_on_the_form(staff_client, event, posted, message):
     attendee = AttendeeFactory(event=event)
     response = staff_client.post(_sign_url(event, attendee), signing_post(signature=posted))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert str(message) in response.text
     assert Pact.objects.count() == 0
 
@@ -204,7 +206,7 @@ def test_the_event_page_offers_the_signing_tools(staff_client, event):
         assert reverse(name, args=[event.pk]) in page.text
     assert reverse("pledges:sign", args=[event.code]) in page.text
     code = attendance_code(event)
-    assert f"{code[:3]} {code[3:]}" in page.text
+    assert f"{code[:4]} {code[4:]}" in page.text
 
 
 def test_an_opd_head_gets_only_the_kiosk_from_the_panel(event):
@@ -222,4 +224,4 @@ def test_a_request_without_an_address_still_signs(staff_client, event):
     attendee = AttendeeFactory(event=event)
     response = staff_client.post(_sign_url(event, attendee), signing_post(), REMOTE_ADDR="")
     assert response.status_code == 302
-    assert Pact.objects.get().ip_address is None
+    assert Pact.objects.get().client_address_hmac == ""

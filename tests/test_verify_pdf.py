@@ -52,7 +52,9 @@ def upload(client, data: bytes, name="pakta.pdf"):
 
 
 def api(client, data: bytes):
-    return client.post(reverse("pledges:api_verify_pdf"), data=data, content_type="application/pdf")
+    return client.post(
+        reverse("pledges:api_verify_pdf"), {"file": SimpleUploadedFile("pakta.pdf", data, "application/pdf")}
+    )
 
 
 def problems(response) -> set[str]:
@@ -138,12 +140,10 @@ class TestGenuine:
             "withdrawn_at": None,
         }
 
-    def test_the_api_takes_a_form_upload_too(self, office_seal, client, pact):
-        data = downloaded(client, pact)
-        response = client.post(
-            reverse("pledges:api_verify_pdf"), {"file": SimpleUploadedFile("p.pdf", data, "application/pdf")}
-        )
-        assert response.json()["outcome"] == "genuine"
+    def test_the_api_refuses_a_raw_body_as_every_non_form_post_is(self, client, pact, tmp_path):
+        data = rendered(pact, tmp_path)
+        response = client.post(reverse("pledges:api_verify_pdf"), data=data, content_type="application/pdf")
+        assert response.status_code == 415
 
     def test_the_development_seal_is_b_b_and_trusted_while_it_is_configured(
         self, development_seal, client, pact, tmp_path

@@ -19,12 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from events import access, services
 from events.filters import EventFilter
 from events.forms import AgencyForm, InvitationForm
+from events.http import render_form
 from events.models import Attendee, Event, Invitation
-from pledges import audit, exports, jobs
+from pledges import accesslog, audit, exports, jobs
 from pledges import services as pledge_services
 from pledges.filters import AttendeeFilter
 from pledges.forms import EventForm
-from pledges.models import DocumentJob, with_counts, with_signing
+from pledges.models import AccessRecord, DocumentJob, with_counts, with_signing
 
 DASHBOARD_ROWS = 10
 PAGE_SIZE = 25
@@ -70,7 +71,7 @@ def event_create(request):
         else:
             messages.success(request, _("Kegiatan dibuat. Undang instansi dan tambahkan peserta."))
             return redirect(event)
-    return render(request, "events/event_form.html", {"form": form})
+    return render_form(request, "events/event_form.html", {"form": form})
 
 
 @login_required
@@ -87,7 +88,7 @@ def event_update(request, pk):
         else:
             messages.success(request, _("Perubahan kegiatan disimpan."))
             return redirect(event)
-    return render(request, "events/event_form.html", {"form": form, "event": event})
+    return render_form(request, "events/event_form.html", {"form": form, "event": event})
 
 
 @login_required
@@ -164,6 +165,7 @@ def export(request, pk, format):
     build, _extension, content_type = exports.EXPORTERS[kind]
     response = HttpResponse(build(event), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    accesslog.record(request, action=AccessRecord.Action.EXPORT, target=filename, event=event)
     return response
 
 

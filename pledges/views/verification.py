@@ -16,9 +16,7 @@ from pledges.filters import PDF_TOO_LARGE, VerifyForm, VerifyPdfForm
 from pledges.pdf import sandbox, verify
 from pledges.throttle import client_ip, throttle_hit
 
-PDF_MISSING = _(
-    "Kirim berkas PDF: sebagai isian `file` (multipart/form-data) atau sebagai isi permintaan (application/pdf)."
-)
+PDF_MISSING = _("Kirim berkas PDF sebagai isian `file` dari formulir multipart/form-data.")
 TOO_MANY = _(
     "Terlalu banyak berkas diperiksa dari alamat Anda dalam satu menit. Tunggu sebentar, lalu coba lagi."
 )
@@ -79,7 +77,8 @@ def _json_error(code: str, message, status: int) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def api_verify_pdf(request):
-    """The verdict on a PDF for machines: POST it as `application/pdf`, or as the `file` field of a form.
+    """The verdict on a PDF for machines: POST it as the `file` field of a form (multipart/form-data, like the
+    page; any other body is refused as the site refuses every non-form POST).
 
     Nothing is stored and no cookie is read, hence no CSRF token. Junk gets a 4xx with the reason.
     """
@@ -88,13 +87,8 @@ def api_verify_pdf(request):
         return _json_error("too_large", PDF_TOO_LARGE % {"size": max_bytes // 1_048_576}, 413)
     if _throttled(request):
         return _json_error("rate_limited", TOO_MANY, 429)
-    if request.content_type == "application/pdf":
-        data = (
-            request.read()
-        )  # bounded by the announced length checked above; not `body`, which caps at 2.5 MB
-    else:
-        form = VerifyPdfForm(request.POST, request.FILES, max_bytes=max_bytes)
-        data = form.cleaned_data["file"] if form.is_valid() else b""
+    form = VerifyPdfForm(request.POST, request.FILES, max_bytes=max_bytes)
+    data = form.cleaned_data["file"] if form.is_valid() else b""
     if not data:
         return _json_error("missing", PDF_MISSING, 400)
     try:

@@ -14,9 +14,6 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-# Inside the project only the git-ignored data folder may hold a key: anywhere else a `git add -A` commits it.
-DATA_DIR = settings.BASE_DIR / "data"
-
 
 def default_path() -> Path:
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
@@ -85,9 +82,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, out, name, days, force, **options):
         out = (out or default_path()).expanduser().resolve()
-        if out.is_relative_to(settings.BASE_DIR.resolve()) and not out.is_relative_to(DATA_DIR.resolve()):
+        # Inside the project only the git-ignored private data folder may hold a key: elsewhere `git add -A`
+        # would commit it.
+        data_dir = Path(settings.DATA_DIR).resolve()
+        if out.is_relative_to(settings.BASE_DIR.resolve()) and not out.is_relative_to(data_dir):
             raise CommandError(
-                f"Refusing to write a private key inside the repository; use {DATA_DIR}/ or a path outside it."
+                f"Refusing to write a private key inside the repository; use {data_dir}/ or a path outside it."
             )
         if out.exists() and not force:
             raise CommandError(f"{out} exists; pass --force to replace it.")
