@@ -5,9 +5,13 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 # System packages: WeasyPrint's Pango and fonts, poppler for PDF checks in tests, gettext for translations,
 # Chromium for browser tests, pg_dump/pg_restore for backups, Redis for the shared cache, the task queue and
-# their tests.
+# their tests, SoftHSM for the test of sealing with a key on a PKCS#11 token.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core \
-	fonts-liberation2 poppler-utils gettext chromium postgresql-client redis-server
+	fonts-liberation2 poppler-utils gettext chromium postgresql-client redis-server softhsm2
+
+# The demo's development seal: a self-signed certificate in the git-ignored data/ folder (never for real use).
+DEV_SEAL := data/seal-development.p12
+DEV_SEAL_PASSWORD := development-only
 
 .PHONY: help run test lint format system-deps venv messages bench clean worker beat prod-check redis
 
@@ -33,12 +37,13 @@ venv: $(VENV)/.installed ## Create the virtual environment and install the depen
 messages: venv ## Compile the translations
 	SECRET_KEY=build $(PY) manage.py compilemessages -v0 --ignore=.venv
 
-run: system-deps venv messages ## Migrate, load regions, make a log key and demo data, serve on http://127.0.0.1:8000 (SQLite)
+run: system-deps venv messages ## Migrate, load regions, make a log key and demo data, serve on http://127.0.0.1:8000 (SQLite), documents sealed with a development certificate
 	DEBUG=1 $(PY) manage.py migrate -v0
 	DEBUG=1 $(PY) manage.py load_regions
 	DEBUG=1 $(PY) manage.py log_keygen --if-missing
 	DEBUG=1 $(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py runserver $(HOST)
+	@test -f $(DEV_SEAL) || DEBUG=1 SEAL_PKCS12_PASSWORD=$(DEV_SEAL_PASSWORD) $(PY) manage.py seal_keygen --out $(DEV_SEAL)
+	DEBUG=1 SEAL_PKCS12_FILE=$(DEV_SEAL) SEAL_PKCS12_PASSWORD=$(DEV_SEAL_PASSWORD) $(PY) manage.py runserver $(HOST)
 
 worker: venv ## Start a Celery worker for background documents (needs REDIS_URL, as the web servers)
 	$(VENV)/bin/celery -A neutrality worker --loglevel=INFO
@@ -70,5 +75,5 @@ format: venv ## Format the code with ruff
 bench: venv ## Run the benchmarks under bench/ (they print figures)
 	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; SECRET_KEY=bench $(PY) $$script; done
 
-clean: ## Remove the virtual environment and the local SQLite database
-	rm -rf $(VENV) db.sqlite3
+clean: ## Remove the virtual environment, the local SQLite database and the development seal
+	rm -rf $(VENV) db.sqlite3 $(DEV_SEAL)

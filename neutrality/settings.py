@@ -353,6 +353,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# The office's electronic seal on issued PDFs (README, "Sealed documents"): a PKCS#12 file, or a key on a
+# PKCS#11 token; none configured means documents go out unsealed. With a timestamp authority the seal is
+# PAdES B-LT (timestamped, revocation data embedded), without one B-B.
+SEAL_PKCS12_FILE = os.environ.get("SEAL_PKCS12_FILE", "")
+SEAL_PKCS12_PASSWORD = os.environ.get("SEAL_PKCS12_PASSWORD", "")
+SEAL_PKCS11_MODULE = os.environ.get("SEAL_PKCS11_MODULE", "")
+SEAL_PKCS11_TOKEN = os.environ.get("SEAL_PKCS11_TOKEN", "")
+SEAL_PKCS11_KEY_LABEL = os.environ.get("SEAL_PKCS11_KEY_LABEL", "")
+SEAL_PKCS11_PIN = os.environ.get("SEAL_PKCS11_PIN", "")
+SEAL_TSA_URL = os.environ.get("SEAL_TSA_URL", "")
+# PEM files of further trust anchors: the CA above the office's certificate, the timestamp authority's CA.
+SEAL_TRUST_ROOTS = env_list("SEAL_TRUST_ROOTS")
+SEAL_STAMP_FONT = os.environ.get(
+    "SEAL_STAMP_FONT", "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf"
+)
+# PDFs uploaded to the public verification page: bigger files are refused before they are read, and each
+# check runs in a child process with these limits.
+VERIFY_PDF_MAX_BYTES = int(os.environ.get("VERIFY_PDF_MAX_BYTES", 25 * 1_048_576))
+VERIFY_PDF_RATE_LIMIT = int(os.environ.get("VERIFY_PDF_RATE_LIMIT", "10"))
+
 # --- Personal data (UU 27/2022): see README, "Personal data protection" ---------------------------------
 # Key of the keyed hashes (HMAC-SHA256) that stand in for a signer's address and browser and for the client
 # address of the access log. Empty: derived from SECRET_KEY (a key of its own survives a SECRET_KEY rotation;

@@ -1,4 +1,4 @@
-"""Forms of the public pages: the registry's filters, the coverage filters and the verification form."""
+"""Forms of the public pages: the registry's filters, the coverage filters and the verification forms."""
 
 import django_filters
 from django import forms
@@ -33,6 +33,34 @@ class VerifyForm(forms.Form):
         if len(code) != PACT_CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
             raise forms.ValidationError(VERIFY_CODE_SHAPE)
         return code
+
+
+PDF_TOO_LARGE = _("Berkas melebihi %(size)d MB.")
+
+
+class VerifyPdfForm(forms.Form):
+    """A PDF issued by the registry, uploaded to check its seal and contents; read only in a sandbox."""
+
+    file = forms.FileField(
+        label=_("Berkas PDF"),
+        help_text=_(
+            "Pakta atau lembar tanda tangan yang diunduh dari registri ini, paling besar %(size)d MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.fields["file"].help_text = self.fields["file"].help_text % {"size": max_bytes // 1_048_576}
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                PDF_TOO_LARGE, code="too_large", params={"size": self.max_bytes // 1_048_576}
+            )
+        return upload.read()
 
 
 def _chosen_province(request) -> str:

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from celery import chord, group, shared_task
+from celery.signals import worker_process_init
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -18,9 +19,18 @@ from django.utils import timezone, translation
 from events.models import Event
 from pledges import exports, jobs
 from pledges.models import DocumentJob
-from pledges.pdf import documents, engine
+from pledges.pdf import documents, engine, seal
 
 logger = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def _prepare_seal(**kwargs) -> None:
+    """Each worker process loads the office's certificate and the signing code before its first document."""
+    try:
+        seal.prepare()
+    except seal.SealingError:
+        logger.exception("The office seal cannot be loaded: issued documents fail until it is fixed")
 
 
 @shared_task(ignore_result=True)
@@ -83,7 +93,8 @@ def render_document_chunk(job_id: int, index: int) -> dict:
 
 @shared_task(ignore_result=True)
 def merge_document_chunks(parts: list[dict], job_id: int) -> None:
-    """Concatenate the chunks in order, stamp the sheet's page footers over them, store the document."""
+    """Concatenate the chunks in order, stamp the sheet's page footers over them, seal an issued document,
+    store it."""
     job = DocumentJob.objects.get(pk=job_id)
     try:
         with tempfile.TemporaryDirectory(prefix="netralitas-merge-") as folder:
@@ -99,6 +110,7 @@ def merge_document_chunks(parts: list[dict], job_id: int) -> None:
             )
             out = Path(folder) / "document.pdf"
             pages = engine.merge(paths, out, stamps=engine.render(footers).path if footers else None)
+            documents.seal_planned(kind=job.kind, event_id=job.event_id, ids=job.rows, out=out)
             with open(out, "rb") as handle:
                 job.file.save(f"{secrets.token_hex(16)}.pdf", File(handle), save=False)
     except Exception:

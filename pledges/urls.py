@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges.views import declarations, documents, offline, registry, signing, staff, subject
+from pledges.views import declarations, documents, offline, registry, signing, staff, subject, verification
 
 app_name = "pledges"
 
@@ -34,6 +34,8 @@ urlpatterns = [
     path("staf/dokumen/<int:pk>/unduh.pdf", documents.document_job_file, name="document_job_file"),
     path("tanda-terima/<str:code>/pakta.pdf", documents.receipt_pdf, name="receipt_pdf"),
     path("verifikasi/", registry.verify, name="verify"),
+    path("verifikasi/berkas/", verification.verify_pdf, name="verify_pdf"),
+    path("api/verifikasi/", verification.api_verify_pdf, name="api_verify_pdf"),
     path("verifikasi/<str:code>/", registry.verify_code, name="verify_code"),
     # Signing (kiosk, own phone, paper, witnesses, the hall's screen)
     path("kiosk/<int:pk>/", signing.kiosk, name="kiosk"),

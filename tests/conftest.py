@@ -1,3 +1,4 @@
+import io
 import os
 
 import pytest
@@ -135,6 +136,69 @@ def admin_user(db):
     from tests.factories import UserFactory
 
     return UserFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_seal(settings):
+    """Documents go out unsealed unless a test asks for a seal, whatever the developer's environment says."""
+    settings.SEAL_PKCS12_FILE = ""
+    settings.SEAL_PKCS11_MODULE = ""
+    settings.SEAL_TSA_URL = ""
+    settings.SEAL_TRUST_ROOTS = []
+
+
+@pytest.fixture(scope="session")
+def test_pki(tmp_path_factory):
+    """The in-process CA, OCSP responder and timestamp authority (tests/pki.py), for the whole session."""
+    from tests import pki
+
+    authority, stop = pki.start(tmp_path_factory.mktemp("pki"))
+    yield authority
+    stop()
+
+
+@pytest.fixture
+def office_seal(settings, test_pki):
+    """Documents sealed with the test CA's office certificate and timestamped: PAdES B-LT."""
+    from tests import pki
+
+    settings.SEAL_PKCS12_FILE = str(test_pki.pkcs12("office"))
+    settings.SEAL_PKCS12_PASSWORD = pki.PASSWORD.decode()
+    settings.SEAL_TSA_URL = test_pki.tsa_url
+    settings.SEAL_TRUST_ROOTS = [str(test_pki.root_pem)]
+    return test_pki
+
+
+@pytest.fixture(scope="session")
+def development_p12(tmp_path_factory):
+    """A certificate made by `manage.py seal_keygen`, as `make run` makes one."""
+    from django.core.management import call_command
+
+    path = tmp_path_factory.mktemp("seal") / "seal-development.p12"
+    os.environ["SEAL_PKCS12_PASSWORD"] = "uji-pengembangan"
+    try:
+        call_command("seal_keygen", out=path, name="Segel Uji Pengembangan", stdout=io.StringIO())
+    finally:
+        del os.environ["SEAL_PKCS12_PASSWORD"]
+    return path
+
+
+@pytest.fixture
+def development_seal(settings, development_p12):
+    """Documents sealed with a self-signed development certificate and no timestamp: PAdES B-B."""
+    settings.SEAL_PKCS12_FILE = str(development_p12)
+    settings.SEAL_PKCS12_PASSWORD = "uji-pengembangan"
+    return development_p12
+
+
+@pytest.fixture
+def transparency_log(monkeypatch):
+    """The transparency log's contract served by a stand-in over a real Merkle tree (tests/stand_in_log.py)."""
+    from tests.stand_in_log import StandInLog
+
+    log = StandInLog()
+    log.install(monkeypatch)
+    return log
 
 
 @pytest.fixture

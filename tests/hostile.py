@@ -129,6 +129,8 @@ ARGUMENTS = {
     "pledges:document_job_file": lambda s: [s.job.pk],
     "pledges:verify": lambda s: [],
     "pledges:verify_code": lambda s: [s.pact.code],
+    "pledges:verify_pdf": lambda s: [],
+    "pledges:api_verify_pdf": lambda s: [],
     "pledges:kiosk": lambda s: [s.event.pk],
     "pledges:kiosk_sign": lambda s: [s.event.pk, s.unsigned.pk],
     "pledges:kiosk_done": lambda s: [s.event.pk, s.pact.code],
@@ -195,6 +197,8 @@ SCOPED = {
     "pledges:document_job_status",
     "pledges:document_job_file",
 }
+# Machine APIs that store nothing and read no cookie, hence take no CSRF token: the PDF verification API.
+CSRF_EXEMPT = {"pledges:api_verify_pdf"}
 # The offline kiosk's calls take JSON by design (events.http.accepts_json).
 JSON_ENDPOINTS = {"pledges:kiosk_offline_device", "pledges:kiosk_offline_sync"}
 # The transparency log's witnesses are programs posting a signed note (text/plain) without a session: no CSRF

@@ -33,9 +33,9 @@ def test_a_visitor_filters_by_regency_opens_a_pact_and_verifies_its_code(live_se
     typed = f"{oku.code[:5].lower()}-{oku.code[5:]}"
     page.get_by_role("navigation").get_by_role("link", name="Verifikasi").click()
     page.get_by_label("Kode verifikasi").fill(typed)
-    page.get_by_role("button", name="Periksa").click()
+    page.get_by_role("button", name="Periksa", exact=True).click()
     expect(page.locator('[data-answer="genuine"]')).to_contain_text("Dr. Siti Aminah, S.Sos., M.Si.")
 
     page.get_by_label("Kode verifikasi").fill("2345678923")
-    page.get_by_role("button", name="Periksa").click()
+    page.get_by_role("button", name="Periksa", exact=True).click()
     expect(page.locator('[data-answer="unknown"]')).to_contain_text("Tidak ada pakta dengan kode ini")

@@ -11,6 +11,7 @@ from django.test import Client
 from tests.hostile import (
     ACTIONS,
     ARGUMENTS,
+    CSRF_EXEMPT,
     JSON_ENDPOINTS,
     SCOPED,
     TEXT_ENDPOINTS,
@@ -88,7 +89,8 @@ def test_a_post_without_its_csrf_token_is_refused_everywhere(world):
 
     def check(name):
         response = client.post(url(name, world["ours"]), {"reason": "Salah orang", "title": "Rapat"})
-        expected = 415 if name in TEXT_ENDPOINTS else 403
+        # A form body to the log's text endpoint is the wrong type; the PDF API says what is missing.
+        expected = 415 if name in TEXT_ENDPOINTS else 400 if name in CSRF_EXEMPT else 403
         return None if response.status_code == expected else f"answered {response.status_code}"
 
     assert _walk(check) == []

@@ -117,7 +117,8 @@ def test_hostile_names_and_declaration_text_print_as_text(tmp_path):
     assert f"Budi {hostile}" in text
     assert '<link rel="attachment" href="file:///etc/passwd">' in text
     assert pdfs.image_count(out) == 0
-    assert PdfReader(out).attachments == {}
+    # Only the registry's own manifest is embedded: the hostile `rel=attachment` link fetched nothing.
+    assert set(PdfReader(out).attachments) == {"netralitas.json"}
 
 
 def test_it_uses_the_events_paper_size(tmp_path):

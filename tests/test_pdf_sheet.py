@@ -145,7 +145,7 @@ def test_hostile_values_print_as_text(tmp_path):
     assert '<imgsrc="file:///etc/passwd">' in text
     assert '<linkrel="attachment"href="file:///etc/passwd">' in text
     assert "<b>Aula</b>" in text
-    assert PdfReader(out).attachments == {}
+    assert set(PdfReader(out).attachments) == {"netralitas.json"}  # the registry's manifest, nothing fetched
 
 
 def test_an_empty_event_still_gives_a_sheet(tmp_path):

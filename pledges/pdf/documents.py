@@ -5,8 +5,12 @@ rows in document order and a fingerprint of everything it prints (`plan_document
 chunks of rows, each chunk on its own (`chunk_job`): here in parallel processes (`render_plan`), or as Celery
 tasks on any number of worker machines (`pledges.tasks`). Chunks are merged with pypdf; the sheet's
 "Halaman X dari Y" footers are stamped on afterwards, since only the whole knows its page count.
+
+Every document is PDF/A-3b. Issued ones (declarations, the signed sheet, all pacts) are sealed by the same
+function that finishes them, wherever it runs: `declaration_pdf`, and `seal_planned` after the merge.
 """
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -29,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Agency, Attendee, Event
 from pledges.models import DocumentJob, Pact
-from pledges.pdf import engine
+from pledges.pdf import archive, engine, seal
 from pledges.pdf.content import (
     IDENTITY_LABELS,  # noqa: F401 - part of this module's interface
     attendee_copies,
@@ -59,6 +63,14 @@ PACTS_CHUNK = (50, 100)
 JOB_CHUNK = {Kind.SHEET: 500, Kind.SIGNED_SHEET: 500, Kind.PACTS: 50, Kind.BLANK_DECLARATIONS: 50}
 
 NO_PACTS = _("Belum ada pakta yang ditandatangani.")
+SEAL_REASONS = {
+    archive.SIGNER_COPY: _("Pakta integritas %(code)s, salinan penanda tangan"),
+    archive.PUBLIC_COPY: _("Pakta integritas %(code)s, salinan verifikasi publik"),
+    archive.SHEET: _("Lembar tanda tangan kegiatan %(event)s"),
+    archive.PACTS: _("Pakta integritas kegiatan %(event)s"),
+}
+# The planned documents that are issued records, sealed; the others are forms to fill in by hand.
+SEALED_KINDS = {Kind.SIGNED_SHEET: archive.SHEET, Kind.PACTS: archive.PACTS}
 NO_ATTENDEES = _("Belum ada peserta.")
 INVALID_OPTIONS = _("Pilihan dokumen tidak dikenal; pilih instansi dari daftar kegiatan ini.")
 
@@ -67,13 +79,25 @@ INVALID_OPTIONS = _("Pilihan dokumen tidak dikenal; pilih instansi dari daftar k
 class Report:
     """What a render produced, and its cost (the benchmark prints it): the largest resident set of this
     process and of its rendering workers, the CPU time of all of them, and the CPU time on the longest path
-    (this process plus its busiest worker: the wall time when every worker has a core of its own)."""
+    (this process plus its busiest worker: the wall time when every worker has a core of its own), and
+    what sealing added (`SealCost`)."""
 
     pages: int
     chunks: int
     peak_rss_kib: int
     cpu_seconds: float
     longest_path_cpu_seconds: float
+    seal: "SealCost | None" = None
+
+
+@dataclass(frozen=True)
+class SealCost:
+    """Looking up the pacts' log entries, then embedding them and signing (timestamp and revocation data
+    included): wall time of both, and CPU time of the second."""
+
+    log_seconds: float
+    seal_seconds: float
+    seal_cpu_seconds: float
 
 
 class _Cost:
@@ -138,6 +162,37 @@ def _render_single(template: str, context: dict, out: Path, media: dict[str, byt
     cost = _Cost()
     result = engine.render(_job(template, context, out, media))
     return cost.report(pages=result.pages, chunks=1)
+
+
+def _seal(out: Path, *, kind: str, event: Event, pacts: list[Pact]) -> SealCost:
+    """Seal a finished file in place, with the pacts' log entries embedded."""
+    started = time.perf_counter()
+    # The seal's reason and the embedded files' descriptions in the document's language, Indonesian.
+    with translation.override(settings.LANGUAGE_CODE):
+        files = archive.attachments(kind=kind, event_code=event.code, pacts=pacts)
+        reason = SEAL_REASONS[kind] % {"code": pacts[0].code if pacts else "", "event": event.code}
+        looked_up, cpu = time.perf_counter(), time.process_time()
+        seal.seal_file(out, attachments=files, reason=reason)
+    return SealCost(
+        log_seconds=looked_up - started,
+        seal_seconds=time.perf_counter() - looked_up,
+        seal_cpu_seconds=time.process_time() - cpu,
+    )
+
+
+def seal_planned(*, kind: str, event_id: int, ids: list[int], out: Path) -> SealCost | None:
+    """Seal a merged document when it is an issued record (the signed sheet, all pacts); forms to fill in by
+    hand are left unsealed. Called by whatever merged it: `render_plan`, or the Celery merge task."""
+    if kind not in SEALED_KINDS:
+        return None
+    event = _load_event(event_id)
+    if kind == Kind.PACTS:
+        found = Pact.objects.in_bulk(ids)
+    else:  # the signed sheet's rows are attendees: the pacts its rows show, in row order
+        pacts = Pact.objects.filter(event=event, status=Pact.Status.VALID, attendee_id__in=ids)
+        found = {pact.attendee_id: pact for pact in pacts}
+    pacts = [found[pk] for pk in ids if pk in found]
+    return _seal(out, kind=SEALED_KINDS[kind], event=event, pacts=pacts)
 
 
 # --- Planning a big document --------------------------------------------------------------------------------
@@ -320,7 +375,9 @@ def render_plan(plan: Plan, *, out: Path, workers: int | None = None) -> Report:
         footers = footers_job(kind=plan.kind, event_id=plan.event_id, total=total, out=Path(folder) / "f.pdf")
         stamps = engine.render(footers).path if footers else None
         pages = engine.merge([result.path for result in results], out, stamps=stamps)
-    return cost.report(pages=pages, chunks=len(chunks))
+    report = cost.report(pages=pages, chunks=len(chunks))
+    sealed = seal_planned(kind=plan.kind, event_id=plan.event_id, ids=list(plan.ids), out=out)
+    return dataclasses.replace(report, seal=sealed)
 
 
 # --- The documents ------------------------------------------------------------------------------------------
@@ -332,7 +389,9 @@ def declaration_pdf(pact: Pact, *, out: Path, public: bool = False) -> Report:
     copies, media = pact_copies(event, [pact.pk], public=public)
     # One pact's proof is a few queries; the event's bundles of declarations go without it.
     copies[0].log = pact_log_stamp(pact)
-    return _render_single("pdf/declarations.html", {**_page_context(event), "copies": copies}, out, media)
+    report = _render_single("pdf/declarations.html", {**_page_context(event), "copies": copies}, out, media)
+    kind = archive.PUBLIC_COPY if public else archive.SIGNER_COPY
+    return dataclasses.replace(report, seal=_seal(out, kind=kind, event=event, pacts=[copies[0].pact]))
 
 
 def sheet_pdf(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -25,6 +26,12 @@ _stylesheets: dict[tuple[AssetRoots, str], CSS] = {}
 # A worker that runs away (a pathological layout) is killed rather than left to eat the machine.
 WORKER_CPU_SECONDS = 300
 WORKER_MEMORY_BYTES = 3 * 1024**3
+
+# Archival PDF (ISO 19005-3): fonts embedded, an sRGB output intent, XMP metadata, and associated files (the
+# pact's log leaf and proof, added when the document is sealed) allowed.
+PDF_VARIANT = "pdf/a-3b"
+# What a merged document keeps from its first chunk's catalogue to stay PDF/A.
+ARCHIVAL_CATALOG_KEYS = ("/Metadata", "/OutputIntents")
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ def render(job: RenderJob) -> RenderResult:
         stylesheets=[stylesheet(job.roots, job.stylesheet_url)],
         cache={},
     )
-    document.write_pdf(job.out_path)
+    document.write_pdf(job.out_path, pdf_variant=PDF_VARIANT)
     return RenderResult(
         path=job.out_path,
         pages=len(document.pages),
@@ -109,8 +116,10 @@ def merge(paths: list[Path], out_path: Path, *, stamps: Path | None = None) -> i
     """Concatenate PDFs into `out_path`; `stamps`, a document with one page per page of the result, is drawn
     over them (the page footers, whose numbers only the whole can know). Returns the number of pages."""
     writer = PdfWriter()
-    for path in paths:
-        writer.append(PdfReader(path))
+    readers = [PdfReader(path) for path in paths]
+    for reader in readers:
+        writer.append(reader)
+    _keep_archival_metadata(writer, readers[0])
     if stamps is not None:
         overlay = PdfReader(stamps)
         if len(overlay.pages) != len(writer.pages):
@@ -121,3 +130,17 @@ def merge(paths: list[Path], out_path: Path, *, stamps: Path | None = None) -> i
     with open(out_path, "wb") as target:
         writer.write(target)
     return len(writer.pages)
+
+
+def _keep_archival_metadata(writer: PdfWriter, first: PdfReader) -> None:
+    """Carry the first chunk's PDF/A identification over to the merged file: pypdf copies pages, not the
+    catalogue's XMP metadata and output intent, and writes its own producer into the information dictionary,
+    which PDF/A requires to agree with the XMP."""
+    root = first.trailer["/Root"]
+    for key in ARCHIVAL_CATALOG_KEYS:
+        if key in root:
+            writer.root_object[NameObject(key)] = root.raw_get(key).clone(writer)
+    writer.pdf_header = first.pdf_header
+    if first.metadata:
+        writer.add_metadata(first.metadata)
+    writer.generate_file_identifiers()

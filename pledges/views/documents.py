@@ -2,7 +2,7 @@
 
 Each view finds what it may show through the scoped querysets. Small documents render at once into a
 temporary file that is unlinked at once and streamed (a 50-page sheet is never held in memory twice); big ones
-become a background job with a progress page (`pledges.jobs`); the public copy is rendered once and kept.
+become a background job with a progress page (`pledges.jobs`); the public copy is rendered (and sealed) once and kept.
 """
 
 import os
@@ -28,7 +28,7 @@ from events.models import Agency, Attendee, Event
 from neutrality.clients import client_ip
 from pledges import accesslog, exports, jobs
 from pledges.models import AccessRecord, DocumentJob, Pact, normalize_pact_code
-from pledges.pdf import documents
+from pledges.pdf import documents, seal
 from pledges.pdf.public import public_copy
 from pledges.throttle import throttle_hit
 
@@ -48,16 +48,23 @@ class EventDocumentForm(forms.Form):
         ).distinct()
 
 
-def pdf_response(build: Callable[[Path], object], filename: str) -> FileResponse:
-    """Render with `build(path)` into a temporary file and stream it; the file is gone once the download ends."""
+def pdf_response(request, build: Callable[[Path], object], filename: str):
+    """Render with `build(path)` into a temporary file and stream it; the file is gone once the download ends.
+    A configured seal that cannot be applied now means no document, rather than an unsealed one."""
     descriptor, name = tempfile.mkstemp(prefix="netralitas-", suffix=".pdf")
     os.close(descriptor)
     try:
         build(Path(name))
         handle = open(name, "rb")  # noqa: SIM115 - FileResponse closes it after streaming
+    except seal.SealingError:
+        return seal_unavailable(request)
     finally:
         os.unlink(name)
     return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+
+
+def seal_unavailable(request):
+    return render(request, "pledges/seal_unavailable.html", {"message": seal.SEAL_UNAVAILABLE}, status=503)
 
 
 def _staff_may_see(user, pact: Pact) -> bool:
@@ -74,8 +81,9 @@ def receipt_pdf(request, code):
     ):
         raise Http404
     filename = f"pakta-{pact.code}.pdf"
-    response = pdf_response(lambda out: documents.declaration_pdf(pact, out=out), filename)
-    _record_document(request, filename, pact.event, identity_number=pact.signer_identity_number)
+    response = pdf_response(request, lambda out: documents.declaration_pdf(pact, out=out), filename)
+    if response.status_code == 200:  # not when the seal could not be applied and nothing left the site
+        _record_document(request, filename, pact.event, identity_number=pact.signer_identity_number)
     return response
 
 
@@ -97,8 +105,12 @@ def pact_pdf(request, code):
     if not throttle_hit(scope="pact-pdf", key=client_ip(request), limit=settings.PACT_PDF_RATE_LIMIT):
         return render(request, "pledges/registry/rate_limited.html", status=429)
     pact = get_object_or_404(Pact.objects.public(), code=normalize_pact_code(code))
+    try:
+        name = public_copy(pact)
+    except seal.SealingError:
+        return seal_unavailable(request)
     return FileResponse(
-        default_storage.open(public_copy(pact), "rb"),
+        default_storage.open(name, "rb"),
         as_attachment=True,
         filename=f"pakta-{pact.code}-publik.pdf",
         content_type="application/pdf",
@@ -135,8 +147,9 @@ def _event_document(request, pk, kind: str | None = None):
     )
     filename = _filename(kind, event, agency)
     if not jobs.runs_in_background(plan):
-        response = pdf_response(lambda out: documents.render_plan(plan, out=out), filename)
-        _record_document(request, filename, event)
+        response = pdf_response(request, lambda out: documents.render_plan(plan, out=out), filename)
+        if response.status_code == 200:
+            _record_document(request, filename, event)
         return response
     # Recorded when the finished file is downloaded (document_job_file).
     return redirect(jobs.document_job_request(user=request.user, plan=plan, filename=filename))
@@ -169,7 +182,7 @@ def event_blank_declarations(request, pk):
 def event_poster(request, pk):
     """The QR poster to set up in the hall."""
     event = access.get_event_for_user(request.user, pk)
-    return pdf_response(lambda out: documents.poster_pdf(event, out=out), _filename("poster", event))
+    return pdf_response(request, lambda out: documents.poster_pdf(event, out=out), _filename("poster", event))
 
 
 def _job_state(job: DocumentJob) -> dict:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from events.http import refuse
 from neutrality.clients import client_ip
 from pledges.coverage import coverage_cached
-from pledges.filters import CoverageForm, RegistryFilter, VerifyForm
+from pledges.filters import CoverageForm, RegistryFilter, VerifyForm, VerifyPdfForm
 from pledges.keyset import BadCursor, keyset_page
 from pledges.models import Pact, normalize_pact_code
 from pledges.privacy import PUBLIC_FIELDS, pact_public_record
@@ -82,7 +82,11 @@ def verify(request):
     form = VerifyForm(request.GET if "code" in request.GET else None)
     if form.is_bound and form.is_valid():
         return _verify_answer(request, form, form.cleaned_data["code"])
-    return render(request, "pledges/registry/verify.html", {"form": form})
+    return render(request, "pledges/registry/verify.html", {"form": form, "pdf_form": _pdf_form()})
+
+
+def _pdf_form() -> VerifyPdfForm:
+    return VerifyPdfForm(max_bytes=settings.VERIFY_PDF_MAX_BYTES)
 
 
 @require_GET
@@ -105,6 +109,7 @@ def _verify_answer(request, form, code: str):
         # Someone holding the code holds the paper: confirm it, but a non-public event's details stay hidden.
         "details_public": pact is not None and pact.event.is_public,
         "log": pact_log_status(pact) if pact else None,
+        "pdf_form": _pdf_form(),
     }
     return render(request, "pledges/registry/verify.html", context)
 
