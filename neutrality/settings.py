@@ -86,6 +86,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# A streaming replica of the primary for the public pages that only read (registry, pact pages, coverage, open
+# data): neutrality/db.py routes them there, everything else to the primary. Tests use the primary itself.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        test_options={"MIRROR": "default"},
+    )
+DATABASE_ROUTERS = ["neutrality.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The declaration text an event is signed on: events builds on nothing above it, so the project names the model.
 EVENT_DECLARATION_MODEL = "pledges.Declaration"

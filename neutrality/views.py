@@ -2,11 +2,13 @@ from django.core.cache import cache
 from django.shortcuts import render
 
 from events.models import Event
+from neutrality.db import reads_from_replica
 from pledges.models import Pact
 
 FIGURES_CACHE_SECONDS = 60
 
 
+@reads_from_replica
 def home(request):
     """Says what the site is for, with the public figures that show it is in use.
 
