@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core \
 	fonts-liberation2 poppler-utils gettext chromium redis-server
 
-.PHONY: help run test lint format system-deps venv messages bench clean worker beat
+.PHONY: help run test lint format system-deps venv messages bench bench-cluster clean worker beat
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -56,8 +56,13 @@ format: venv ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: venv ## Run the benchmarks under bench/ (they print figures)
-	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; SECRET_KEY=bench $(PY) $$script; done
+bench: venv ## Run the benchmarks under bench/ (they print figures); the hall under load is bench-cluster
+	@for script in bench/*.py; do [ -e "$$script" ] || continue; [ "$$script" = bench/load.py ] && continue; \
+		echo "== $$script"; SECRET_KEY=bench $(PY) $$script; done
+
+bench-cluster: system-deps venv ## The production layout on loopback (bench/cluster.sh) under a hall's load (bench/load.py)
+	$(PY) -m pip install -q -e '.[test,prod,s3,bench]'
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 clean: ## Remove the virtual environment and the local SQLite database
 	rm -rf $(VENV) db.sqlite3

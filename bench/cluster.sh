@@ -137,7 +137,7 @@ say "migrate, compilemessages, collectstatic"
 "$PY" manage.py migrate -v0
 "$PY" manage.py compilemessages -v0 --ignore="$VENV"
 "$PY" manage.py collectstatic --noinput -v0
-static_root=$("$PY" manage.py shell -c "from django.conf import settings; print(settings.STATIC_ROOT)")
+static_root=$("$PY" manage.py shell -v0 -c "from django.conf import settings; print(settings.STATIC_ROOT)")
 chmod -R a+rX "$static_root"
 
 # --- Two gunicorn web servers, one Celery worker ----------------------------------------------------------------
@@ -149,7 +149,7 @@ for port in "${WEB_PORTS[@]}"; do
 done
 say "Celery worker"
 "$VENV/bin/celery" -A neutrality worker --concurrency 1 --loglevel WARNING --hostname "cluster@%h" \
-  --logfile "$work/worker.log" &
+  --logfile "$work/worker.log" >"$work/worker.out" 2>&1 &
 pids+=($!)
 
 # --- nginx in front: the proxy part of deploy/nginx/netralitas.conf, on plain HTTP -----------------------------

@@ -57,30 +57,30 @@ def _django():
 
 def phase_setup(out: Path) -> None:
     _django()
-    from events.models import Agency
+    from django.db import transaction
+
     from pledges.attendance import attendance_code
     from pledges.signatures import png_data_url, scribble_png
     from tests.factories import AgencyFactory, AttendeeFactory, EventFactory, PactFactory, regency
 
     started = time.perf_counter()
-    place = regency()
-    agencies = AgencyFactory.create_batch(AGENCIES, regency=place, kind=Agency.Kind.OPD)
-    registry_event = EventFactory(is_public=True, title="Apel Ikrar Netralitas ASN (registri)")
-    codes = [
-        PactFactory(
-            with_signature=True,
-            attendee__event=registry_event,
-            attendee__agency=agencies[n % AGENCIES],
-        ).code
-        for n in range(REGISTRY_PACTS)
-    ]
-    hall = EventFactory(
-        is_public=True, allow_walk_ins=False, title="Sosialisasi Netralitas ASN (aula)", regency=place
-    )
-    attendees = [
-        AttendeeFactory(event=hall, agency=agencies[n % AGENCIES], full_name=f"Peserta Aula {n:04d}")
-        for n in range(ATTENDEES)
-    ]
+    with transaction.atomic():  # one commit, not 2,300
+        place = regency()
+        agencies = AgencyFactory.create_batch(AGENCIES, regency=place)
+        registry_event = EventFactory(is_public=True, title="Apel Ikrar Netralitas ASN (registri)")
+        codes = [
+            PactFactory(
+                with_signature=True, attendee__event=registry_event, attendee__agency=agencies[n % AGENCIES]
+            ).code
+            for n in range(REGISTRY_PACTS)
+        ]
+        hall = EventFactory(
+            is_public=True, allow_walk_ins=False, title="Sosialisasi Netralitas ASN (aula)", regency=place
+        )
+        attendees = [
+            AttendeeFactory(event=hall, agency=agencies[n % AGENCIES], full_name=f"Peserta Aula {n:04d}")
+            for n in range(ATTENDEES)
+        ]
     signatures = [png_data_url(scribble_png(10_000 + n, size=PHONE_CANVAS)) for n in range(PHONES)]
     out.write_text(
         json.dumps(
@@ -338,6 +338,7 @@ def phase_load(url: str, setup: dict, *, proof: str, seconds: int, think: float)
     environment = Environment(user_classes=[Phone, Reader, PdfClient], host=url)
     runner = environment.create_local_runner()
     refresher = gevent.spawn(refresh_code)
+    load_before = os.getloadavg()[0]
     started = time.time()
     runner.start(PHONES + READERS + PDF_CLIENTS, spawn_rate=100)
     while state["done"] < PHONES and time.time() - started < seconds:
@@ -351,6 +352,7 @@ def phase_load(url: str, setup: dict, *, proof: str, seconds: int, think: float)
         "refusals": state["refusals"],
         "unfinished": PHONES - state["done"],
         "elapsed": elapsed,
+        "load_before": load_before,
         "signing_window": (max(receipt_times) - min(first_start)) if receipt_times else 0.0,
     }
 
@@ -359,7 +361,12 @@ def report(result: dict) -> None:
     stats = result["stats"]
     receipts = len(result["receipts"])
     window = result["signing_window"]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"\nLoad: {PHONES} phones through one address, {READERS} readers, {PDF_CLIENTS} PDF clients")
+    print(
+        f"  machine: {cores} cores; load average {result['load_before']:.1f} before the run, "
+        f"{os.getloadavg()[0]:.1f} after (other work on the machine counts in it)"
+    )
     print(f"  run {result['elapsed']:.0f} s; phones unfinished when it ended: {result['unfinished']}")
     print(
         f"  signatures: {receipts} receipts in {window:.0f} s from the first phone's start to the last receipt "
@@ -384,7 +391,7 @@ def report(result: dict) -> None:
 
 def _run_phase(*args) -> str:
     command = [sys.executable, str(Path(__file__).resolve()), "--phase", *args]
-    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
 
 
 def main() -> int:
