@@ -1,21 +1,16 @@
 """Attendee lists from CSV or XLSX: read, check every row, show a preview, then import the confirmed rows.
 
 Reading and checking happen in memory without a query per row; the parsed rows wait between preview and
-commit in a private temporary file named by a random token kept in the user's session, and the commit checks
-them again against the database inside one transaction (the list may have changed in between).
+commit in a private file (events.pending) named by a random token kept in the user's session, and the commit
+checks them again against the database inside one transaction (the list may have changed in between).
 """
 
 import csv
 import datetime
 import io
-import json
 import re
-import secrets
-import tempfile
-import time
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,7 +20,7 @@ from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history
 
 from events import access
-from events.models import Agency, Attendee, Event, Invitation, random_code
+from events.models import Agency, Attendee, Event, Invitation, fresh_personal_codes
 from events.services import EVENT_CLOSED, EventError, agency_create
 from events.validators import PPPK_MONTH_CODE, normalize_number
 
@@ -157,7 +152,6 @@ KIND_VALUES = {
 SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+]?\d+$")
 EXCEL_DIGITS = 15
 CSV_DELIMITERS = (";", ",", "\t", "|")
-ABANDONED_AFTER_SECONDS = 24 * 3600
 
 
 def _header_key(value) -> str:
@@ -398,18 +392,6 @@ def unknown_agencies(checks: list[RowCheck]) -> list[str]:
     return list(names.values())
 
 
-def _personal_codes(count: int) -> list[str]:
-    """Fresh one-time codes, checked against the table in one query (bulk_create skips Attendee.save)."""
-    codes: set[str] = set()
-    while len(codes) < count:
-        wanted = {random_code(8) for _ in range(count - len(codes))}
-        wanted -= set(
-            Attendee.objects.filter(personal_code__in=wanted).values_list("personal_code", flat=True)
-        )
-        codes |= wanted
-    return list(codes)
-
-
 def import_commit(
     *, event: Event, records: list[dict], lines: set[int], create_agencies: set[str], user
 ) -> int:
@@ -432,7 +414,7 @@ def import_commit(
             attendees = [check.attendee for check in checks if check.is_valid and check.line in lines]
             if not attendees:
                 raise AttendeeImportError(IMPORT_NOTHING_CONFIRMED)
-            for attendee, code in zip(attendees, _personal_codes(len(attendees)), strict=True):
+            for attendee, code in zip(attendees, fresh_personal_codes(len(attendees)), strict=True):
                 attendee.personal_code = code
             bulk_create_with_history(attendees, Attendee, batch_size=500, default_user=user)
             invited = set(event.invitations.values_list("agency_id", flat=True))
@@ -441,48 +423,3 @@ def import_commit(
     except IntegrityError as error:
         raise AttendeeImportError(IMPORT_CONFLICT) from error
     return len(attendees)
-
-
-class PendingImport:
-    """The parsed rows of one upload, waiting for the user's confirmation, in a private temporary file."""
-
-    SESSION_KEY = "attendee_import"
-
-    def __init__(self, session):
-        self.session = session
-
-    @staticmethod
-    def _folder() -> Path:
-        folder = Path(
-            getattr(settings, "ATTENDEE_IMPORT_DIR", "") or Path(tempfile.gettempdir()) / "netralitas-imports"
-        )
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return folder
-
-    def save(self, *, event: Event, filename: str, records: list[dict]) -> None:
-        self.discard()
-        self._forget_abandoned()
-        token = secrets.token_hex(16)
-        (self._folder() / f"{token}.json").write_text(json.dumps(records), encoding="utf-8")
-        self.session[self.SESSION_KEY] = {"token": token, "event": event.pk, "filename": filename}
-
-    def load(self, event: Event) -> tuple[str, list[dict]]:
-        pending = self.session.get(self.SESSION_KEY)
-        if not pending or pending["event"] != event.pk:
-            raise AttendeeImportError(IMPORT_EXPIRED)
-        path = self._folder() / f"{pending['token']}.json"
-        if not re.fullmatch(r"[0-9a-f]{32}", pending["token"]) or not path.exists():
-            raise AttendeeImportError(IMPORT_EXPIRED)
-        return pending["filename"], json.loads(path.read_text(encoding="utf-8"))
-
-    def _forget_abandoned(self) -> None:
-        """Uploads nobody confirmed hold personal data: they do not outlive a day."""
-        cutoff = time.time() - ABANDONED_AFTER_SECONDS
-        for path in self._folder().glob("*.json"):
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-
-    def discard(self) -> None:
-        pending = self.session.pop(self.SESSION_KEY, None)
-        if pending and re.fullmatch(r"[0-9a-f]{32}", pending.get("token", "")):
-            (self._folder() / f"{pending['token']}.json").unlink(missing_ok=True)

@@ -396,6 +396,18 @@ class AttendeeQuerySet(models.QuerySet):
         return rows
 
 
+def fresh_personal_codes(count: int) -> list[str]:
+    """Unused one-time codes, checked against the table in one query (bulk_create skips Attendee.save)."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        wanted = {random_code(8) for _ in range(count - len(codes))}
+        wanted -= set(
+            Attendee.objects.filter(personal_code__in=wanted).values_list("personal_code", flat=True)
+        )
+        codes |= wanted
+    return list(codes)
+
+
 class Attendee(models.Model):
     """A person invited to (or walking into) one event."""
 
@@ -429,10 +441,13 @@ class Attendee(models.Model):
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_walk_in = models.BooleanField(_("mendaftar di tempat"), default=False)
+    # Removed (NULL) by the retention run once it can no longer be used: see README, "Retention".
     personal_code = models.CharField(
         _("kode pribadi"),
         max_length=8,
         unique=True,
+        null=True,
+        blank=True,
         editable=False,
         help_text=_("Kode sekali pakai yang dicetak di undangan untuk menandatangani dari ponsel."),
     )
@@ -482,7 +497,7 @@ class Attendee(models.Model):
 
     def save(self, *args, **kwargs):
         self.identity_number = validators.normalize_number(self.identity_number)
-        if not self.personal_code:
+        if self._state.adding and not self.personal_code:
             self.personal_code = random_code(8)
         super().save(*args, **kwargs)
 

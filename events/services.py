@@ -8,7 +8,8 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Agency, Attendee, Event, Invitation, Province, Regency
+from events import retention
+from events.models import Agency, Attendee, Event, Invitation, Province, Regency, fresh_personal_codes
 
 REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions.csv"
 
@@ -158,7 +159,16 @@ def event_reopen_signing(*, event: Event, user) -> Event:
     event.signing_closed_at = None
     event.signing_closed_by = None
     event.save(update_fields=["status", "signing_closed_at", "signing_closed_by"])
+    _reissue_personal_codes(event)
     return event
+
+
+def _reissue_personal_codes(event: Event) -> None:
+    """The retention run removes the codes of a closed event: a reopened one needs new ones for its list."""
+    missing = list(event.attendees.filter(personal_code__isnull=True).order_by("pk"))
+    for attendee, code in zip(missing, fresh_personal_codes(len(missing)), strict=True):
+        attendee.personal_code = code
+    Attendee.objects.bulk_update(missing, ["personal_code"])
 
 
 def _editable_event(event: Event) -> None:
@@ -229,3 +239,35 @@ def attendee_delete(*, attendee: Attendee) -> None:
         attendee.delete()
     except ProtectedError:
         raise EventError(ATTENDEE_HAS_PACT) from None
+
+
+CONTACT_FIELDS = ("phone", "email")
+CONTACT_REASON_MAX = 100  # simple-history's change reason column
+
+
+def _contact_save(attendee: Attendee, phone: str, email: str, reason: str) -> Attendee:
+    attendee.phone, attendee.email = phone.strip(), email.strip()
+    # Only the contact fields are checked: a list imported under older rules must not block a correction.
+    attendee.clean_fields(exclude=[f.name for f in Attendee._meta.fields if f.name not in CONTACT_FIELDS])
+    attendee._change_reason = reason[:CONTACT_REASON_MAX]
+    attendee.save(update_fields=list(CONTACT_FIELDS))
+    return attendee
+
+
+@transaction.atomic
+def attendee_contact_correct(*, attendee: Attendee, phone: str, email: str, reason: str) -> Attendee:
+    """Correct an attendee's phone and e-mail on the person's request, also after signing closed."""
+    attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+    return _contact_save(attendee, phone, email, reason)
+
+
+@transaction.atomic
+def attendee_contact_erase(*, attendee: Attendee, reason: str) -> int:
+    """Erase an attendee's phone and e-mail on the person's request, from the row and from its whole history.
+
+    Returns how many history rows held them.
+    """
+    attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+    erased = retention.erase_contact_history(attendee)
+    _contact_save(attendee, "", "", reason)
+    return erased

@@ -20,6 +20,7 @@ urlpatterns = [
     path("kegiatan/<int:pk>/peserta/baru/", attendees.attendee_create, name="attendee_create"),
     path("kegiatan/<int:pk>/impor/", imports.upload, name="import"),
     path("kegiatan/<int:pk>/impor/pratinjau/", imports.preview, name="import_preview"),
+    path("kegiatan/<int:pk>/impor/batal/", imports.cancel, name="import_cancel"),
     path("peserta/<int:pk>/ubah/", attendees.attendee_update, name="attendee_update"),
     path("peserta/<int:pk>/hapus/", attendees.attendee_delete, name="attendee_delete"),
 ]

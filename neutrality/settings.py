@@ -119,6 +119,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# The project's private working files (pending imports): never under MEDIA_ROOT, never served, mode 0700.
+DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data"))
+ATTENDEE_IMPORT_DIR = DATA_DIR / "imports"
 # Signatures, scans and generated PDFs go through Django's storage API: the local MEDIA_ROOT by default, an
 # S3-compatible bucket with MEDIA_STORAGE=s3 (needs the `s3` extra: pip install '.[s3]').
 MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem").strip().lower()
@@ -189,6 +192,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-orphan-media": {"task": "pledges.tasks.sweep_orphan_media", "schedule": 15 * 60},
     "expire-document-jobs": {"task": "pledges.tasks.expire_document_jobs", "schedule": 60 * 60},
+    # The retention schedule (README: Personal data protection); `manage.py shred` does the same by hand.
+    "shred-personal-data": {"task": "pledges.tasks.shred_personal_data", "schedule": 24 * 60 * 60},
 }
 
 # Generated documents stay in storage this many hours and are handed out again while their data is unchanged.
@@ -221,6 +226,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Personal data (UU 27/2022): see README, "Personal data protection" ---------------------------------
+# Key of the keyed hashes (HMAC-SHA256) that stand in for a signer's address and browser and for the client
+# address of the access log. Empty: derived from SECRET_KEY (a key of its own survives a SECRET_KEY rotation;
+# after a rotation of either, new hashes no longer match old ones).
+CLIENT_HMAC_KEY = os.environ.get("CLIENT_HMAC_KEY", "")
+# Retention: what `manage.py shred` (and its daily task) removes, and when (README, "Retention and shredding").
+# Attendees' phone and e-mail, days after their event's signing closed (or it ended, if never closed).
+RETENTION_CONTACT_DAYS = int(os.environ.get("RETENTION_CONTACT_DAYS", "90"))
+# The keyed hashes of a signer's address and browser, days after signing.
+RETENTION_CLIENT_DAYS = int(os.environ.get("RETENTION_CLIENT_DAYS", "180"))
+# Personal codes nobody used, days after signing closed (an administrator may reopen a close made by mistake).
+RETENTION_CLOSED_CODES_DAYS = int(os.environ.get("RETENTION_CLOSED_CODES_DAYS", "7"))
+# Uploaded attendee lists nobody confirmed or cancelled.
+RETENTION_PENDING_IMPORT_HOURS = int(os.environ.get("RETENTION_PENDING_IMPORT_HOURS", "24"))
+# Whom the public contacts about their personal data (the privacy page shows it).
+PRIVACY_CONTACT_NAME = os.environ.get("PRIVACY_CONTACT_NAME", "Pejabat Pelindungan Data Pribadi")
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")
 
 # Attendee lists uploaded by staff: bigger files are refused before they are read.
 ATTENDEE_IMPORT_MAX_BYTES = int(os.environ.get("ATTENDEE_IMPORT_MAX_BYTES", 5 * 1_048_576))

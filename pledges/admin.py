@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from pledges.models import Declaration, Pact, PaperSheet
+from pledges.models import AccessRecord, Declaration, Pact, PaperSheet
 
 
 @admin.register(Declaration)
@@ -46,13 +47,40 @@ class PactAdmin(SimpleHistoryAdmin):
         "signature_sha256",
         "paper_sheet",
         "collected_by",
-        "ip_address",
-        "user_agent",
+        "client_address_hmac",
+        "client_agent_hmac",
         "content_hash",
         "code",
     )
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(admin.ModelAdmin):
+    """Administrators read the access log; nobody adds, changes or deletes an entry through the site."""
+
+    list_display = ["at", "username", "action", "target", "event_id", "short_address"]
+    list_filter = ["action"]
+    search_fields = ["username", "target", "subject_hmac"]
+    date_hierarchy = "at"
+    actions = None
+
+    @admin.display(description=_("HMAC alamat IP"))
+    def short_address(self, record):
+        return record.address_hmac[:12]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -10,7 +10,16 @@ from pledges.models import Declaration, Pact
 
 ACTIONS = {"+": _("dibuat"), "~": _("diubah"), "-": _("dihapus")}
 # Fields nobody needs to read in a trail (secrets, internal bookkeeping).
-HIDDEN_FIELDS = {"attendance_secret", "personal_code", "signature_sha256", "content_hash", "created_at"}
+HIDDEN_FIELDS = {
+    "attendance_secret",
+    "personal_code",
+    "signature_sha256",
+    "content_hash",
+    "content_salt",
+    "client_address_hmac",
+    "client_agent_hmac",
+    "created_at",
+}
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Forms for signing: finding a name at the kiosk, proving who you are on a phone, paper sheets, witnesses."""
+"""Forms for signing (kiosk, phone, paper sheets, witnesses), events, and a data subject's requests."""
 
 import io
 import secrets
@@ -13,6 +13,7 @@ from PIL import Image, UnidentifiedImageError
 from events import access
 from events.models import Agency, Attendee, Event, Witness
 from events.services import EVENT_FIELDS
+from events.validators import normalize_number
 from pledges.access import declarations_visible_to
 from pledges.services import walk_in_agencies
 
@@ -234,3 +235,38 @@ class EventForm(forms.ModelForm):
             self.fields["declaration"].help_text = _(
                 "Sudah ada yang menandatangani naskah ini; naskah tidak dapat diganti."
             )
+
+
+SUBJECT_NUMBER_INVALID = _("Nomor identitas hanya berisi angka (8 sampai 18 digit).")
+
+
+class SubjectSearchForm(forms.Form):
+    """The identity number of the person who asks what is held about them."""
+
+    identity_number = forms.CharField(
+        label=_("NIP / NI PPPK / NRP"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_identity_number(self):
+        number = normalize_number(self.cleaned_data["identity_number"])
+        if not number.isdigit() or not 8 <= len(number) <= 18:
+            raise ValidationError(SUBJECT_NUMBER_INVALID)
+        return number
+
+
+class ContactChangeForm(forms.Form):
+    """Correct or erase an attendee's phone and e-mail at the person's request; the request is the reason."""
+
+    phone = forms.CharField(label=_("Telepon"), max_length=30, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    reason = forms.CharField(
+        label=_("Dasar permintaan"),
+        max_length=80,
+        help_text=_("Mis. surat permohonan tanggal 3 Maret 2025."),
+        error_messages={
+            "required": _("Tuliskan dasar permintaan (mis. surat atau surel dari yang bersangkutan).")
+        },
+    )
+    erase = forms.BooleanField(required=False)

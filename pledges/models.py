@@ -2,7 +2,9 @@
 
 import datetime
 import hashlib
+import hmac
 import json
+import secrets
 import uuid
 
 from django.conf import settings
@@ -16,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from events.models import Agency, Attendee, Event, random_code
 from pledges.privacy import mask_number
+from pledges.records import AccessRecord, AppendOnlyError  # noqa: F401 - the access log is a model of this app
 
 TEXT_FIELDS = ("title", "opening", "points", "closing", "place_date_line")
 
@@ -113,6 +116,11 @@ def new_pact_code() -> str:
     return random_code(10)
 
 
+def new_content_salt() -> str:
+    """256 random bits: what makes `content_hash` a commitment nobody can open by guessing the content."""
+    return secrets.token_hex(32)
+
+
 def normalize_pact_code(typed: str | None) -> str:
     """A code as people type it (lower case, with spaces or dashes) in the stored form."""
     return "".join(ch for ch in (typed or "").upper() if ch.isalnum())
@@ -179,9 +187,12 @@ class Pact(models.Model):
         related_name="+",
         verbose_name=_("dikumpulkan oleh"),
     )
-    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
-    user_agent = models.CharField(_("peramban"), max_length=400, blank=True)
-    content_hash = models.CharField(_("SHA-256 isi"), max_length=64)
+    # Keyed hashes of the signing device's address and browser (pledges.clientdata), never the values.
+    client_address_hmac = models.CharField(_("HMAC alamat IP"), max_length=64, blank=True)
+    client_agent_hmac = models.CharField(_("HMAC peramban"), max_length=64, blank=True)
+    # Private: with the salt, the content can be checked against `content_hash`; without it, nothing leaks.
+    content_salt = models.CharField(max_length=64, default=new_content_salt, editable=False)
+    content_hash = models.CharField(_("komitmen isi"), max_length=64)
     # A random value in the signing form: the same form posted again (its answer lost on the way) gets this
     # pact back instead of "already signed".
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
@@ -254,20 +265,33 @@ class Pact(models.Model):
             "signature_sha256": self.signature_sha256,
         }
 
-    def compute_content_hash(self) -> str:
-        """SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8) of `content_payload()`.
-
-        A verifier holding the same fields recomputes it with:
-        sha256(json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()).
-        """
-        canonical = json.dumps(
+    def canonical_content(self) -> bytes:
+        """`content_payload()` as canonical JSON: sorted keys, no spaces, UTF-8."""
+        return json.dumps(
             self.content_payload(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        ).encode("utf-8")
+
+    def compute_content_hash(self) -> str:
+        """The commitment: HMAC-SHA256 keyed by the pact's private salt over `canonical_content()`.
+
+        A plain hash would give away the full NIP, since everything else in the payload is public and a NIP
+        has only some 10^7 plausible values. Whoever holds the salt (the signer, from the data-subject export)
+        checks it with: hmac.new(bytes.fromhex(salt), canonical_json, hashlib.sha256).hexdigest().
+        """
+        return hmac.new(
+            bytes.fromhex(self.content_salt), self.canonical_content(), hashlib.sha256
+        ).hexdigest()
 
     @property
     def content_hash_matches(self) -> bool:
-        return self.content_hash == self.compute_content_hash()
+        return hmac.compare_digest(self.content_hash, self.compute_content_hash())
+
+    def same_device_as(self, other: "Pact") -> bool:
+        """Whether two pacts were signed from the same address with the same browser (while both hashes last)."""
+        return bool(self.client_address_hmac and self.client_agent_hmac) and (
+            (self.client_address_hmac, self.client_agent_hmac)
+            == (other.client_address_hmac, other.client_agent_hmac)
+        )
 
     def get_absolute_url(self):
         return reverse("pledges:pact", args=[self.code])

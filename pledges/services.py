@@ -19,6 +19,7 @@ from events.services import EventError, assign_fields
 from events.validators import normalize_number
 from pledges import errors
 from pledges.attendance import attendance_code_is_valid
+from pledges.clientdata import address_hash, user_agent_hash
 from pledges.errors import SigningError
 from pledges.models import Declaration, Pact, PaperSheet, new_pact_code
 from pledges.pdf.public import public_copy_name
@@ -196,10 +197,11 @@ def pact_sign(
 ) -> Pact:
     """Sign the event's declaration for an attendee with a drawn signature, exactly once.
 
-    The image is checked before any lock is taken (decoding is the slow part). Files are written only once the
-    attendee row is locked and no pact exists, and removed again if the row does not make it to the database;
-    a crash in between leaves files that `pledges.sweep` removes later. The same form posted again
-    (`idempotency_key`, after its answer was lost) gets the pact it made back, even once signing has closed.
+    The device's address and browser are kept only as keyed hashes (pledges.clientdata). The image is checked
+    before any lock is taken (decoding is the slow part). Files are written only once the attendee row is locked
+    and no pact exists, and removed again if the row does not make it to the database; a crash in between leaves
+    files that `pledges.sweep` removes later. The same form posted again (`idempotency_key`, after its answer was
+    lost) gets the pact it made back, even once signing has closed.
     `signed_at` exists for replaying a past event (demo data); signing itself always happens now, except for a
     signature an offline kiosk `captured_at` an earlier moment, which counts if signing was open then. Such a
     kiosk proposes the pact `code` it already showed the signer.
@@ -227,8 +229,8 @@ def pact_sign(
                 signed_at=(captured_at or signed_at or timezone.now()).replace(microsecond=0),
                 signature_sha256=images.sha256,
                 collected_by=collected_by,
-                ip_address=ip or None,
-                user_agent=(user_agent or "")[:400],
+                client_address_hmac=address_hash(ip),
+                client_agent_hmac=user_agent_hash(user_agent),
                 idempotency_key=idempotency_key or None,
             )
             pact.content_hash = pact.compute_content_hash()

@@ -53,14 +53,31 @@ def _referenced(prefix: str, names: list[str]) -> set[str]:
     return found
 
 
-def media_sweep_orphans(*, months: int = 2, now: datetime.datetime | None = None) -> list[str]:
+def _all_months(prefix: str) -> list[str]:
+    """Every %Y/%m/ upload folder under a prefix (the daily retention run looks at all of them)."""
+    try:
+        years, _files_here = default_storage.listdir(prefix)
+    except FileNotFoundError:
+        return []
+    return [
+        f"{year}/{month}/"
+        for year in sorted(years)
+        if year.isdigit()
+        for month in sorted(default_storage.listdir(f"{prefix}{year}/")[0])
+    ]
+
+
+def media_sweep_orphans(
+    *, months: int | None = 2, now: datetime.datetime | None = None, dry_run: bool = False
+) -> list[str]:
     """Delete unreferenced signature, witness and scan files older than ORPHAN_MEDIA_AGE in the last `months`
-    upload folders (orphans are only ever made at upload time). Returns the names deleted."""
+    upload folders, or in all of them with `months=None` (orphans are made at upload time, or when an event
+    goes with its witnesses). Returns the names deleted, or with `dry_run` the names it would delete."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(seconds=settings.ORPHAN_MEDIA_AGE)
     deleted = []
     for prefix in REFERENCES:
-        for month in _months(now, months):
+        for month in _months(now, months) if months else _all_months(prefix):
             names = _files(prefix + month)
             for start in range(0, len(names), BATCH):
                 batch = names[start : start + BATCH]
@@ -68,8 +85,9 @@ def media_sweep_orphans(*, months: int = 2, now: datetime.datetime | None = None
                 for name in batch:
                     if name in referenced or default_storage.get_modified_time(name) >= cutoff:
                         continue
-                    default_storage.delete(name)
+                    if not dry_run:
+                        default_storage.delete(name)
                     deleted.append(name)
-    if deleted:
+    if deleted and not dry_run:
         logger.warning("Removed %d media files no record refers to: %s", len(deleted), ", ".join(deleted))
     return deleted

@@ -126,3 +126,11 @@ def sweep_orphan_media() -> None:
     from pledges.sweep import media_sweep_orphans
 
     media_sweep_orphans()
+
+
+@shared_task
+def shred_personal_data() -> str:
+    """The retention schedule, once a day: what each rule removed, as `manage.py shred` reports it."""
+    from pledges import shredder
+
+    return shredder.summary(shredder.shred())

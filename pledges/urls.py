@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges.views import declarations, documents, offline, registry, signing, staff
+from pledges.views import declarations, documents, offline, registry, signing, staff, subject
 
 app_name = "pledges"
 
@@ -9,9 +9,14 @@ urlpatterns = [
     path("staf/naskah/baru/", declarations.declaration_create, name="declaration_create"),
     path("staf/naskah/<int:pk>/", declarations.declaration_detail, name="declaration_detail"),
     path("staf/naskah/<int:pk>/ubah/", declarations.declaration_update, name="declaration_update"),
+    path("staf/subjek-data/", subject.subject, name="subject"),
+    path("staf/subjek-data/salinan.zip", subject.subject_export, name="subject_export"),
+    path("staf/subjek-data/peserta/<int:pk>/kontak/", subject.subject_contact, name="subject_contact"),
+    path("staf/subjek-data/selesai/", subject.subject_done, name="subject_done"),
     path("registri/", registry.registry, name="registry"),
     path("registri/unduh.csv", registry.registry_csv, name="registry_csv"),
     path("cakupan/", registry.coverage, name="coverage"),
+    path("privasi/", registry.privacy, name="privacy"),
     path("api/pakta/", registry.api_pacts, name="api_pacts"),
     path("pakta/<str:code>/", registry.pact_detail, name="pact"),
     path("pakta/<str:code>/tanda-tangan.png", registry.pact_signature, name="pact_signature"),

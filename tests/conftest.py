@@ -45,8 +45,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 @pytest.fixture(autouse=True)
 def _test_storage(settings, tmp_path):
-    """Uploaded signatures and scans go to a throw-away folder; static files need no collectstatic."""
+    """Uploads, scans and pending imports go to a throw-away folder; static files need no collectstatic."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path / "data"
+    settings.ATTENDEE_IMPORT_DIR = settings.DATA_DIR / "imports"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -8,6 +8,7 @@ from openpyxl import Workbook
 
 from events import imports
 from events.models import Agency, Attendee, Event
+from events.pending import PendingImport
 from tests.factories import AgencyFactory, AttendeeFactory, EventFactory, nip
 
 pytestmark = pytest.mark.django_db
@@ -197,7 +198,7 @@ def test_a_broken_file_gets_a_clear_message_and_changes_nothing(client, staff, e
     assert response.status_code == 200
     assert str(message) in response.context["form"].errors["file"]
     assert not event.attendees.exists()
-    assert imports.PendingImport.SESSION_KEY not in client.session
+    assert PendingImport.SESSION_KEY not in client.session
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(client, staff, event, settings, tmp_path):

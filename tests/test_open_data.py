@@ -5,6 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from pledges.clientdata import address_hash, user_agent_hash
 from pledges.privacy import PUBLIC_FIELDS
 from pledges.views import registry as registry_views
 from tests.factories import AgencyFactory, AttendeeFactory, EventFactory, PactFactory, regency
@@ -19,7 +20,11 @@ SECRETS = ["081234567890", "siti@example.org", "10.1.2.3", "Mozilla/5.0 Rahasia"
 @pytest.fixture
 def secret_pact():
     attendee = AttendeeFactory(phone="081234567890", email="siti@example.org", full_name="Siti Aminah")
-    return PactFactory(attendee=attendee, ip_address="10.1.2.3", user_agent="Mozilla/5.0 Rahasia")
+    return PactFactory(
+        attendee=attendee,
+        client_address_hmac=address_hash("10.1.2.3"),
+        client_agent_hmac=user_agent_hash("Mozilla/5.0 Rahasia"),
+    )
 
 
 def read_csv(response) -> list[dict]:
@@ -45,7 +50,8 @@ def test_the_csv_holds_the_registry_with_masked_numbers(client, secret_pact):
 
 def test_the_csv_bytes_hold_no_full_number_phone_email_ip_or_user_agent(client, secret_pact):
     content = b"".join(client.get(CSV_URL).streaming_content)
-    for secret in [secret_pact.signer_identity_number, *SECRETS]:
+    private = [secret_pact.client_address_hmac, secret_pact.client_agent_hmac, secret_pact.content_salt]
+    for secret in [secret_pact.signer_identity_number, *SECRETS, *private]:
         assert secret.encode() not in content
 
 
@@ -66,7 +72,8 @@ def test_the_json_api_gives_the_same_masked_records(client, secret_pact):
     record = data["results"][0]
     assert list(record) == list(PUBLIC_FIELDS)
     assert record["identity_number_masked"] == f"************** {secret_pact.signer_identity_number[-4:]}"
-    for secret in [secret_pact.signer_identity_number, *SECRETS]:
+    private = [secret_pact.client_address_hmac, secret_pact.client_agent_hmac, secret_pact.content_salt]
+    for secret in [secret_pact.signer_identity_number, *SECRETS, *private]:
         assert secret.encode() not in response.content
 
 

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from pledges.clientdata import address_hash, user_agent_hash
 from pledges.keyset import encode_cursor
 from pledges.services import pact_withdraw
 from pledges.views import registry as registry_views
@@ -163,9 +164,14 @@ def test_the_count_is_capped_instead_of_counting_a_million_rows(client, monkeypa
 
 def test_the_page_never_shows_a_full_identity_number_phone_or_email(client):
     attendee = AttendeeFactory(phone="081234567890", email="siti@example.org")
-    pact = PactFactory(attendee=attendee, ip_address="10.1.2.3", user_agent="Mozilla/5.0 Rahasia")
+    pact = PactFactory(
+        attendee=attendee,
+        client_address_hmac=address_hash("10.1.2.3"),
+        client_agent_hmac=user_agent_hash("Mozilla/5.0 Rahasia"),
+    )
     content = client.get(URL, {"regency": "16.01"}).content
-    for secret in [pact.signer_identity_number, "081234567890", "siti@example.org", "10.1.2.3", "Rahasia"]:
+    private = [pact.client_address_hmac, pact.client_agent_hmac, pact.content_salt]
+    for secret in [pact.signer_identity_number, "081234567890", "siti@example.org", *private]:
         assert secret.encode() not in content
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from pledges.clientdata import address_hash, user_agent_hash
 from tests.factories import AttendeeFactory, PactFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,11 @@ PHONE, EMAIL, IP, AGENT = (
 def pact():
     attendee = AttendeeFactory(phone=PHONE, email=EMAIL, full_name="Siti Aminah, S.Sos.")
     return PactFactory(
-        attendee=attendee, ip_address=IP, user_agent=AGENT, method="drawn", withdrawal_reason=""
+        attendee=attendee,
+        client_address_hmac=address_hash(IP),
+        client_agent_hmac=user_agent_hash(AGENT),
+        method="drawn",
+        withdrawal_reason="",
     )
 
 
@@ -41,12 +46,13 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def test_no_public_page_or_export_holds_the_full_number_phone_email_ip_or_user_agent(client, pact):
+def test_no_public_page_or_export_holds_the_full_number_phone_email_or_private_pact_fields(client, pact):
+    private = (pact.client_address_hmac, pact.client_agent_hmac, pact.content_salt)
     for url in public_urls(pact):
         response = client.get(url)
         assert response.status_code == 200, url
         content = body(response)
-        for secret in (pact.signer_identity_number, PHONE, EMAIL, IP, AGENT):
+        for secret in (pact.signer_identity_number, PHONE, EMAIL, *private):
             assert secret.encode() not in content, (url, secret)
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from events.models import Event
 from pledges import errors
+from pledges.clientdata import address_hash, user_agent_hash
 from pledges.models import Pact
 from tests.factories import (
     AttendeeFactory,
@@ -76,7 +77,8 @@ def test_an_attendee_signs_at_the_kiosk_and_it_clears_for_the_next(staff_client,
     assert response.status_code == 302
     assert response.url == reverse("pledges:kiosk_done", args=[event.pk, pact.code])
     assert pact.collected_by == staff_user
-    assert pact.user_agent == "Tablet Kiosk" and pact.ip_address == "10.1.2.3"
+    assert pact.client_agent_hmac == user_agent_hash("Tablet Kiosk")
+    assert pact.client_address_hmac == address_hash("10.1.2.3")
     done = staff_client.get(response.url)
     assert pact.code in done.text
     assert reverse("pledges:kiosk", args=[event.pk]) in done.text
@@ -222,4 +224,4 @@ def test_a_request_without_an_address_still_signs(staff_client, event):
     attendee = AttendeeFactory(event=event)
     response = staff_client.post(_sign_url(event, attendee), signing_post(), REMOTE_ADDR="")
     assert response.status_code == 302
-    assert Pact.objects.get().ip_address is None
+    assert Pact.objects.get().client_address_hmac == ""

@@ -9,6 +9,7 @@ from PIL import Image
 
 from events.models import Event
 from pledges import errors
+from pledges.clientdata import address_hash, user_agent_hash
 from pledges.errors import SigningError
 from pledges.models import Pact
 from pledges.services import pact_sign, pact_withdraw
@@ -36,7 +37,8 @@ def test_it_signs_and_keeps_the_attendee_as_they_were(settings):
         attendee.identity_number,
         attendee.agency.name,
     )
-    assert pact.ip_address == "10.0.0.7" and pact.user_agent == "Kiosk"
+    assert pact.client_address_hmac == address_hash("10.0.0.7")
+    assert pact.client_agent_hmac == user_agent_hash("Kiosk")
     assert pact.content_hash == pact.compute_content_hash()
     assert len(pact.code) == 10
     with pact.signature.open("rb") as handle:
@@ -146,7 +148,15 @@ def test_the_hash_is_stable():
         pact.signer_rank,
     )
     same.signed_at = pact.signed_at.astimezone(timezone.get_fixed_timezone(420))
+    same.content_salt = pact.content_salt
     assert same.compute_content_hash() == pact.compute_content_hash()
+
+
+def test_the_same_content_under_another_salt_commits_to_another_value():
+    pact = _pact()
+    before = pact.compute_content_hash()
+    pact.content_salt = "00" * 32
+    assert pact.compute_content_hash() != before
 
 
 @pytest.mark.parametrize(
@@ -185,10 +195,13 @@ def test_the_hash_changes_with_the_declaration_text_version_and_event():
     assert pact.compute_content_hash() != before
 
 
-def test_a_verifier_can_recompute_the_hash_from_the_payload():
+def test_a_verifier_holding_the_salt_can_recompute_the_commitment_from_the_payload():
     import hashlib
+    import hmac
     import json
 
     pact = _pact()
     canonical = json.dumps(pact.content_payload(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    assert hashlib.sha256(canonical.encode()).hexdigest() == pact.compute_content_hash()
+    expected = hmac.new(bytes.fromhex(pact.content_salt), canonical.encode(), hashlib.sha256).hexdigest()
+    assert expected == pact.compute_content_hash()
+    assert len(pact.content_salt) == 64 and pact.content_salt != _pact().content_salt

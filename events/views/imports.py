@@ -3,9 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from events import access, imports
 from events.forms import AttendeeImportForm
+from events.pending import PendingImport
 from events.services import EventError
 
 
@@ -27,7 +29,7 @@ def upload(request, pk):
         except imports.AttendeeImportError as error:
             form.add_error("file", str(error))
         else:
-            imports.PendingImport(request.session).save(event=event, filename=upload.name, records=records)
+            PendingImport(request.session).save(event=event, filename=upload.name, records=records)
             return redirect("events:import_preview", event.pk)
     return render(request, "events/import_upload.html", {"form": form, "event": event})
 
@@ -36,7 +38,7 @@ def upload(request, pk):
 def preview(request, pk):
     """GET shows each row's verdict; POST imports the rows the user kept ticked."""
     event = _event_for_import(request, pk)
-    pending = imports.PendingImport(request.session)
+    pending = PendingImport(request.session)
     try:
         filename, records = pending.load(event)
     except imports.AttendeeImportError as error:
@@ -68,3 +70,13 @@ def preview(request, pk):
         "unknown_agencies": imports.unknown_agencies(checks),
     }
     return render(request, "events/import_preview.html", context)
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    """Drop the pending upload: its rows (numbers, phones, e-mails) leave the disk at once."""
+    event = _event_for_import(request, pk)
+    PendingImport(request.session).discard()
+    messages.info(request, _("Impor dibatalkan; berkas yang diunggah sudah dihapus dari server."))
+    return redirect(event)

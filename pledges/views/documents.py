@@ -25,8 +25,8 @@ from django.views.decorators.http import require_GET
 
 from events import access
 from events.models import Agency, Attendee, Event
-from pledges import exports, jobs
-from pledges.models import DocumentJob, Pact, normalize_pact_code
+from pledges import accesslog, exports, jobs
+from pledges.models import AccessRecord, DocumentJob, Pact, normalize_pact_code
 from pledges.pdf import documents
 from pledges.pdf.public import public_copy
 from pledges.throttle import client_ip, throttle_hit
@@ -72,7 +72,21 @@ def receipt_pdf(request, code):
         request.user, pact
     ):
         raise Http404
-    return pdf_response(lambda out: documents.declaration_pdf(pact, out=out), f"pakta-{pact.code}.pdf")
+    filename = f"pakta-{pact.code}.pdf"
+    response = pdf_response(lambda out: documents.declaration_pdf(pact, out=out), filename)
+    _record_document(request, filename, pact.event, identity_number=pact.signer_identity_number)
+    return response
+
+
+def _record_document(request, filename: str, event: Event, *, identity_number: str = "") -> None:
+    """A document with full identity numbers left the site: the access log says who took it."""
+    accesslog.record(
+        request,
+        action=AccessRecord.Action.DOCUMENT,
+        target=filename,
+        event=event,
+        identity_number=identity_number,
+    )
 
 
 @require_GET
@@ -120,7 +134,10 @@ def _event_document(request, pk, kind: str | None = None):
     )
     filename = _filename(kind, event, agency)
     if not jobs.runs_in_background(plan):
-        return pdf_response(lambda out: documents.render_plan(plan, out=out), filename)
+        response = pdf_response(lambda out: documents.render_plan(plan, out=out), filename)
+        _record_document(request, filename, event)
+        return response
+    # Recorded when the finished file is downloaded (document_job_file).
     return redirect(jobs.document_job_request(user=request.user, plan=plan, filename=filename))
 
 
@@ -190,6 +207,9 @@ def document_job_file(request, pk):
     if _job_state(job)["download_url"] is None:
         raise Http404
     content_type = exports.EXPORTERS[job.kind][2] if job.is_export else "application/pdf"
-    return FileResponse(
+    response = FileResponse(
         job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type
     )
+    action = AccessRecord.Action.EXPORT if job.is_export else AccessRecord.Action.DOCUMENT
+    accesslog.record(request, action=action, target=job.filename, event=job.event)
+    return response

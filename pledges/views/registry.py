@@ -1,4 +1,4 @@
-"""The public pages: a pact, verification of a code, the registry, coverage and open data. No login.
+"""The public pages: a pact, verification of a code, the registry, coverage, open data, privacy. No login.
 
 The pages that only show the registry read from the replica when there is one (neutrality/db.py). Verification
 stays on the primary: a pact signed a moment ago must never be answered "unknown".
@@ -221,3 +221,17 @@ def coverage(request):
     }
     context = {"form": form, "coverage": figures, "charts": charts}
     return render(request, "pledges/registry/coverage.html", context)
+
+
+@require_GET
+def privacy(request):
+    """What the site publishes, what it keeps and for how long, and whom to ask (UU 27/2022)."""
+    context = {
+        "contact_days": settings.RETENTION_CONTACT_DAYS,
+        "client_days": settings.RETENTION_CLIENT_DAYS,
+        "codes_days": settings.RETENTION_CLOSED_CODES_DAYS,
+        "import_hours": settings.RETENTION_PENDING_IMPORT_HOURS,
+        "contact_name": settings.PRIVACY_CONTACT_NAME,
+        "contact_email": settings.PRIVACY_CONTACT_EMAIL,
+    }
+    return render(request, "pledges/registry/privacy.html", context)

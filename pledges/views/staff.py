@@ -20,11 +20,11 @@ from events import access, services
 from events.filters import EventFilter
 from events.forms import AgencyForm, InvitationForm
 from events.models import Attendee, Event, Invitation
-from pledges import audit, exports, jobs
+from pledges import accesslog, audit, exports, jobs
 from pledges import services as pledge_services
 from pledges.filters import AttendeeFilter
 from pledges.forms import EventForm
-from pledges.models import DocumentJob, with_counts, with_signing
+from pledges.models import AccessRecord, DocumentJob, with_counts, with_signing
 
 DASHBOARD_ROWS = 10
 PAGE_SIZE = 25
@@ -164,6 +164,7 @@ def export(request, pk, format):
     build, _extension, content_type = exports.EXPORTERS[kind]
     response = HttpResponse(build(event), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    accesslog.record(request, action=AccessRecord.Action.EXPORT, target=filename, event=event)
     return response
 
 
