@@ -28,23 +28,22 @@ def replica_configured() -> bool:
 
 
 @contextmanager
+def _reads_from(replica: bool):
+    token = _replica_reads.set(replica)
+    try:
+        yield
+    finally:
+        _replica_reads.reset(token)
+
+
 def replica_reads():
     """Reads of the registry's data inside this block may come from the replica."""
-    token = _replica_reads.set(True)
-    try:
-        yield
-    finally:
-        _replica_reads.reset(token)
+    return _reads_from(True)
 
 
-@contextmanager
 def primary_reads():
     """Reads inside this block come from the primary, even within a replica view."""
-    token = _replica_reads.set(False)
-    try:
-        yield
-    finally:
-        _replica_reads.reset(token)
+    return _reads_from(False)
 
 
 def _streamed_from_replica(chunks) -> Iterator:
