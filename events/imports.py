@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history
 
 from events import access
+from events.import_columns import FIELDS, HEADER_LOOKUP, HEADER_SEARCH_ROWS, KIND_VALUES
 from events.models import Agency, Attendee, Event, Invitation, fresh_personal_codes
 from events.services import EVENT_CLOSED, EventError, agency_create
 from events.validators import PPPK_MONTH_CODE, normalize_number
@@ -34,6 +36,14 @@ IMPORT_OLD_XLS = _("Format .xls lama tidak didukung. Simpan ulang di Excel sebag
 IMPORT_ENCODING = _(
     "Huruf dalam berkas CSV ini tidak dapat dibaca (pengodean tidak dikenal). Simpan ulang sebagai "
     "“CSV UTF-8” atau unggah berkas XLSX."
+)
+IMPORT_CONTROL_CHARACTERS = _(
+    "Berkas ini berisi karakter kendali (misalnya byte NUL) di dalam teksnya, jadi bukan daftar yang dapat "
+    "dibaca. Simpan ulang dari Excel sebagai “CSV UTF-8” atau XLSX."
+)
+IMPORT_XLSX_TOO_BIG = _(
+    "Isi berkas XLSX ini terlalu besar setelah dibuka (lebih dari %(limit)s) untuk sebuah daftar peserta. "
+    "Bagi menjadi beberapa berkas."
 )
 IMPORT_NO_HEADER = _(
     "Baris judul kolom tidak ditemukan. Berkas harus memiliki kolom “nama” dan sedikitnya satu kolom lain "
@@ -57,101 +67,17 @@ ROW_AGENCY_UNKNOWN = _("Instansi “%(name)s” belum terdaftar.")
 ROW_DUPLICATE_IN_FILE = _("Nomor ini sudah muncul di baris %(line)d berkas ini.")
 ROW_ALREADY_REGISTERED = _("Sudah terdaftar sebagai peserta kegiatan ini.")
 
-FIELDS = ("full_name", "identity_number", "position", "rank", "agency", "phone", "email", "identity_kind")
-COLUMN_ALIASES = {
-    "full_name": ["nama", "nama lengkap", "nama pegawai", "nama peserta", "nama asn", "name", "full name"],
-    "identity_number": [
-        "nip",
-        "nip ni pppk",
-        "nip nipppk",
-        "ni pppk",
-        "nipppk",
-        "nip nik",
-        "nip nrp",
-        "nrp",
-        "nomor identitas",
-        "no identitas",
-        "nomor induk pegawai",
-        "identity number",
-        "id number",
-        "employee number",
-        "number",
-    ],
-    "position": ["jabatan", "nama jabatan", "position", "job title", "title"],
-    "rank": [
-        "pangkat",
-        "golongan",
-        "pangkat golongan",
-        "pangkat gol",
-        "pangkat gol ruang",
-        "golongan ruang",
-        "gol",
-        "rank",
-        "grade",
-        "rank grade",
-    ],
-    "agency": [
-        "instansi",
-        "opd",
-        "instansi opd",
-        "opd instansi",
-        "unit kerja",
-        "satuan kerja",
-        "skpd",
-        "perangkat daerah",
-        "agency",
-        "organisation",
-        "organization",
-        "office",
-        "unit",
-    ],
-    "phone": [
-        "telepon",
-        "telp",
-        "no telp",
-        "no telepon",
-        "nomor telepon",
-        "hp",
-        "no hp",
-        "nomor hp",
-        "no wa",
-        "whatsapp",
-        "telepon hp",
-        "phone",
-        "telephone",
-        "mobile",
-        "phone number",
-    ],
-    "email": ["email", "e mail", "surel", "alamat email", "email address"],
-    "identity_kind": [
-        "jenis",
-        "jenis identitas",
-        "jenis asn",
-        "jenis pegawai",
-        "kind",
-        "identity kind",
-        "type",
-    ],
-}
-HEADER_LOOKUP = {alias: name for name, aliases in COLUMN_ALIASES.items() for alias in aliases}
-HEADER_SEARCH_ROWS = 20
-KIND_VALUES = {
-    "pns": Attendee.IdentityKind.PNS,
-    "asn": Attendee.IdentityKind.PNS,
-    "pppk": Attendee.IdentityKind.PPPK,
-    "tni": Attendee.IdentityKind.TNI,
-    "polri": Attendee.IdentityKind.POLRI,
-    "polisi": Attendee.IdentityKind.POLRI,
-    "lainnya": Attendee.IdentityKind.OTHER,
-    "lain lain": Attendee.IdentityKind.OTHER,
-    "other": Attendee.IdentityKind.OTHER,
-    "non asn": Attendee.IdentityKind.OTHER,
-    "honorer": Attendee.IdentityKind.OTHER,
-}
 # "1.98503122010011E+17" or "1,98503122E+17": an 18-digit number Excel kept in a numeric cell.
 SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+]?\d+$")
 EXCEL_DIGITS = 15
 CSV_DELIMITERS = (";", ",", "\t", "|")
+# An XLSX is a zip archive: its declared uncompressed sizes are checked before openpyxl inflates anything
+# (zipfile never inflates an entry past its declared size). 10,000 rows of a dozen columns take about 10 MB of
+# XML; a zip bomb declares gigabytes, or compresses a thousandfold.
+XLSX_MAX_UNCOMPRESSED = 50 * 1_048_576
+XLSX_MAX_RATIO = 200
+XLSX_MAX_ENTRIES = 500
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _header_key(value) -> str:
@@ -203,7 +129,21 @@ def _find_header(rows: list[list]) -> tuple[int, dict[int, str]] | None:
     return None
 
 
+def _check_xlsx_size(data: bytes) -> None:
+    """Refuse a workbook whose parts would inflate beyond what a list of attendees needs."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise AttendeeImportError(IMPORT_NOT_SPREADSHEET) from error
+    total = sum(entry.file_size for entry in entries)
+    too_dense = any(entry.file_size > XLSX_MAX_RATIO * max(entry.compress_size, 1024) for entry in entries)
+    if len(entries) > XLSX_MAX_ENTRIES or total > XLSX_MAX_UNCOMPRESSED or too_dense:
+        raise AttendeeImportError(IMPORT_XLSX_TOO_BIG % {"limit": filesizeformat(XLSX_MAX_UNCOMPRESSED)})
+
+
 def _read_xlsx(data: bytes) -> list[list]:
+    _check_xlsx_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
@@ -228,18 +168,29 @@ def _read_xlsx(data: bytes) -> list[list]:
 def _decode(data: bytes) -> str:
     """UTF-8 (with or without a byte order mark), UTF-16 with one, else the Windows code page Excel uses."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data:
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise AttendeeImportError(IMPORT_ENCODING) from error
+    elif b"\x00" in data:
         raise AttendeeImportError(IMPORT_NOT_SPREADSHEET)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = _decode_code_page(data)
+    # Whatever the encoding, a list of names holds no control characters (a NUL made the CSV reader raise).
+    if CONTROL_CHARACTERS.search(text):
+        raise AttendeeImportError(IMPORT_CONTROL_CHARACTERS)
+    return text
+
+
+def _decode_code_page(data: bytes) -> str:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as error:
         raise AttendeeImportError(IMPORT_ENCODING) from error
-    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+    if "\x7f" in text or CONTROL_CHARACTERS.search(text):
         raise AttendeeImportError(IMPORT_ENCODING)
     return text
 
@@ -286,6 +237,8 @@ def parse_upload(upload) -> list[dict]:
             continue
         number, damaged = _number(values.get("identity_number"))
         record = {name: _text(values.get(name)) for name in FIELDS}
+        if any(CONTROL_CHARACTERS.search(value) for value in (*record.values(), number)):
+            raise AttendeeImportError(IMPORT_CONTROL_CHARACTERS)
         record.update(line=offset, identity_number=number, damaged_number=damaged)
         parsed.append(record)
     if not parsed:

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +31,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin behind the site's own sign-in and second factor (accounts/sites.py).
+    "accounts.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,22 +45,37 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "accounts",
     "events",
     "pledges",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "neutrality.middleware.IgnoreBrowserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known (a refusal is a page in the user's language), before anything reads input.
+    "neutrality.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After the CSRF check: a forged request is a 403 whatever its body.
+    "neutrality.middleware.FormPostsOnlyMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
+    "neutrality.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # django-axes wants to be last: it turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "neutrality.urls"
@@ -99,6 +116,12 @@ DATABASE_ROUTERS = ["neutrality.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The declaration text an event is signed on: events builds on nothing above it, so the project names the model.
 EVENT_DECLARATION_MODEL = "pledges.Declaration"
+
+# django-axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -194,6 +217,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire-document-jobs": {"task": "pledges.tasks.expire_document_jobs", "schedule": 60 * 60},
     # The retention schedule (README: Personal data protection); `manage.py shred` does the same by hand.
     "shred-personal-data": {"task": "pledges.tasks.shred_personal_data", "schedule": 24 * 60 * 60},
+    "clear-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": 24 * 60 * 60},
 }
 
 # Generated documents stay in storage this many hours and are handed out again while their data is unchanged.
@@ -212,9 +236,64 @@ PACT_PDF_RATE_LIMIT = int(os.environ.get("PACT_PDF_RATE_LIMIT", "10"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and "127.0.0.1" not in ALLOWED_HOSTS)
+# --- HTTPS and headers: secure unless DEBUG is on or a switch turns a piece off explicitly ----------------------
+# Cookies only over HTTPS. Loopback checks without TLS (`make prod-check`) set SECURE_COOKIES=0 themselves;
+# nothing is switched off silently because of a host name.
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Plain HTTP is redirected to HTTPS; SECURE_SSL_REDIRECT=0 for a check over plain HTTP on loopback.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer probes the web servers directly over HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Browsers remember to use HTTPS only (a year), subdomains too, and the header allows submitting the domain
+# to the browsers' preload list (which only its owner does); SECURE_HSTS_SECONDS=0 turns HSTS off.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# The TLS-terminating proxy says which scheme the client used. Only set it behind a proxy that overwrites
+# the header (a client talking to the app directly could send it): SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto.
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_"),
+        "https",
+    )
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp 4): scripts and styles only from our own static files, never inline.
+# Bootstrap's stylesheet draws its select arrows and toggler icon from data: SVGs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# --- Staff accounts ----------------------------------------------------------------------------------------
+# A working day without a request ends the session (each request pushes the expiry forward).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 9 * 3600))
+SESSION_SAVE_EVERY_REQUEST = True
+# Two-factor sign-in (TOTP) for every signed-in role; on unless DEBUG, OTP_REQUIRED=0 turns it off.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Netralitas")
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one account from one address, that account is
+# locked at that address for AXES_COOLOFF_TIME hours, or until an administrator unlocks it. The address is
+# the site's one client address rule, so a forged X-Forwarded-For cannot dodge the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_TIME", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.axes_client_ip"
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_RESET_ON_SUCCESS = True
 
 SITE_NAME = "Netralitas"
 # Absolute base for links printed in PDFs and QR codes (e.g. https://netralitas.example.go.id).

@@ -1,5 +1,7 @@
 from django.core.cache import cache
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 
 from events.models import Event
 from neutrality.db import reads_from_replica
@@ -24,3 +26,8 @@ def home(request):
         FIGURES_CACHE_SECONDS,
     )
     return render(request, "home.html", figures)
+
+
+def server_error(request):
+    """The 500 page without context processors: whatever broke (the database, the session) is not touched."""
+    return HttpResponseServerError(loader.get_template("500.html").render({"request_path": request.path}))

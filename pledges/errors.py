@@ -29,9 +29,14 @@ PERSONAL_CODE_UNKNOWN = _(
 ATTENDANCE_CODE_WRONG = _(
     "Kode kehadiran salah atau sudah kedaluwarsa. Lihat kode terbaru di layar ruangan dan coba lagi."
 )
+PRESENCE_EXPIRED = _(
+    "Kode QR yang dipindai sudah kedaluwarsa. Pindai lagi kode QR di layar ruangan, atau masukkan kode "
+    "kehadiran yang tampil di sana."
+)
 IDENTITY_EXPIRED = _("Waktu pengisian habis. Silakan masukkan nomor dan kode Anda sekali lagi.")
 TOO_MANY_ATTEMPTS = _(
-    "Terlalu banyak percobaan yang salah. Tunggu beberapa menit, atau tanda tangani di meja panitia."
+    "Terlalu banyak percobaan yang salah. Tunggu beberapa menit, pindai kode QR di layar ruangan, atau "
+    "tanda tangani di meja panitia."
 )
 SIGNING_FORM_USED = _("Formulir ini sudah dipakai untuk tanda tangan lain. Muat ulang halaman dan coba lagi.")
 WALK_IN_NOT_ALLOWED = _("Kegiatan ini tidak menerima peserta yang tidak terdaftar.")
@@ -41,7 +46,11 @@ SIGNATURE_NOT_PNG = _("Tanda tangan tidak terbaca: kirim gambar PNG dari kotak t
 SIGNATURE_TOO_LARGE = _("Gambar tanda tangan terlalu besar.")
 SIGNATURE_EMPTY = _("Tanda tangan kosong atau terlalu kecil. Silakan bubuhkan tanda tangan Anda.")
 
+SCAN_WRONG_TYPE = _("Berkas pindaian harus PDF, JPEG atau PNG.")
 WITNESS_ALREADY_SIGNED = _("Saksi ini sudah menandatangani.")
 PAPER_NOBODY_TICKED = _("Centang sedikitnya satu peserta yang menandatangani di kertas.")
 WITHDRAW_ALREADY = _("Pakta ini sudah ditarik.")
 WITHDRAW_REASON_REQUIRED = _("Tuliskan alasan penarikan.")
+WITHDRAW_REASON_TOO_LONG = _(
+    "Alasan penarikan paling panjang %(limit_value)d karakter; persingkat alasannya."
+)

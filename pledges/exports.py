@@ -1,21 +1,16 @@
-"""The attendee list with its signing status, as CSV or XLSX, safe to open in a spreadsheet program."""
+"""The attendee list with its signing status, as CSV or XLSX, through pledges.spreadsheets."""
 
-import csv
 import hashlib
-import io
 import json
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
 from events.models import Attendee, Event
 from pledges.models import DocumentJob, Pact, with_signing
 from pledges.pdf.documents import Plan
-
-# A cell starting with one of these is run as a formula by Excel or LibreOffice (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from pledges.spreadsheets import csv_bytes, xlsx_bytes
 
 COLUMNS = [
     _("Nama"),
@@ -34,12 +29,6 @@ SIGNED = _("Sudah menandatangani")
 NOT_SIGNED = _("Belum menandatangani")
 
 
-def safe_cell(value) -> str:
-    """Text that a spreadsheet shows as typed: a leading quote defuses a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
-
-
 def export_rows(event: Event):
     """The header and one row per attendee, all as text (one query for the whole list)."""
     methods = dict(Pact.Method.choices)
@@ -54,20 +43,17 @@ def export_rows(event: Event):
             timezone.localtime(attendee.signed_at).strftime("%Y-%m-%d %H:%M") if attendee.signed_at else ""
         )
         yield [
-            safe_cell(value)
-            for value in (
-                attendee.full_name,
-                attendee.get_identity_kind_display(),
-                attendee.identity_number,
-                attendee.position,
-                attendee.rank,
-                attendee.agency.name,
-                attendee.phone,
-                attendee.email,
-                SIGNED if attendee.signed_method else NOT_SIGNED,
-                methods.get(attendee.signed_method, ""),
-                signed_at,
-            )
+            attendee.full_name,
+            attendee.get_identity_kind_display(),
+            attendee.identity_number,
+            attendee.position,
+            attendee.rank,
+            attendee.agency.name,
+            attendee.phone,
+            attendee.email,
+            SIGNED if attendee.signed_method else NOT_SIGNED,
+            methods.get(attendee.signed_method, ""),
+            signed_at,
         ]
 
 
@@ -99,22 +85,11 @@ def plan_export(kind: str, event: Event, *, language: str) -> Plan:
 
 
 def export_csv(event: Event) -> bytes:
-    """UTF-8 with a byte order mark, so that Excel reads the names with their accents."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(export_rows(event))
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(export_rows(event))
 
 
 def export_xlsx(event: Event) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(_("Peserta")))
-    for row in export_rows(event):
-        # Every value is written as text: an 18-digit NIP stored as a number would lose its last digits.
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(export_rows(event), title=str(_("Peserta")))
 
 
 EXPORTERS = {

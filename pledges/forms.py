@@ -1,6 +1,5 @@
 """Forms for signing (kiosk, phone, paper sheets, witnesses), events, and a data subject's requests."""
 
-import io
 import secrets
 
 from crispy_forms.helper import FormHelper
@@ -8,21 +7,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from events import access
 from events.models import Agency, Attendee, Event, Witness
 from events.services import EVENT_FIELDS
 from events.validators import normalize_number
+from pledges import errors
 from pledges.access import declarations_visible_to
-from pledges.services import walk_in_agencies
+from pledges.scans import scan_kind
+from pledges.services import WITHDRAW_REASON_MAX_LENGTH, walk_in_agencies
 
 SCAN_MAX_BYTES = 15 * 1024 * 1024
-SCAN_IMAGE_FORMATS = ["PNG", "JPEG"]
-SCAN_MAX_PIXELS = 60_000_000  # an A4 page scanned at 600 dpi is about 35 million pixels
 
 SCAN_TOO_LARGE = _("Berkas pindaian terlalu besar (paling besar %(max)s).")
-SCAN_WRONG_TYPE = _("Berkas pindaian harus PDF, JPEG atau PNG.")
+SCAN_WRONG_TYPE = errors.SCAN_WRONG_TYPE
 
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -87,8 +85,8 @@ class IdentifyForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     attendance_code = forms.CharField(
-        label=_("Kode kehadiran (6 angka di layar ruangan)"),
-        max_length=10,
+        label=_("Kode kehadiran (8 angka di layar ruangan)"),
+        max_length=12,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
@@ -96,12 +94,23 @@ class IdentifyForm(forms.Form):
         label=_("atau kode pribadi dari undangan"),
         max_length=12,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "style": "text-transform: uppercase"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "text-uppercase"}),
     )
+
+    def __init__(self, *args, present: bool = False, **kwargs):
+        """`present`: the phone scanned the hall's screen, so the number alone will do."""
+        super().__init__(*args, **kwargs)
+        self.present = present
+        if present:
+            del self.fields["attendance_code"]
 
     def clean(self):
         data = super().clean()
         if data.get("personal_code"):
+            return data
+        if self.present:
+            if not data.get("identity_number"):
+                raise ValidationError(_("Isi NIP/NI PPPK/NRP Anda, atau kode pribadi dari undangan."))
             return data
         if not data.get("identity_number") or not data.get("attendance_code"):
             raise ValidationError(
@@ -160,25 +169,6 @@ class PaperForm(forms.Form):
         return scan
 
 
-def scan_kind(upload) -> str | None:
-    """'pdf', 'png' or 'jpeg' from the file's content (the name and the browser's content type can lie)."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    try:
-        with Image.open(io.BytesIO(upload.read()), formats=SCAN_IMAGE_FORMATS) as image:
-            if image.width * image.height > SCAN_MAX_PIXELS:
-                return None
-            image.verify()
-            return image.format.lower()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        return None
-    finally:
-        upload.seek(0)
-
-
 class WitnessForm(forms.ModelForm):
     class Meta:
         model = Witness
@@ -193,8 +183,11 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Alasan penarikan"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
-        error_messages={"required": _("Tuliskan alasan penarikan.")},
+        max_length=WITHDRAW_REASON_MAX_LENGTH,
+        error_messages={
+            "required": errors.WITHDRAW_REASON_REQUIRED,
+            "max_length": errors.WITHDRAW_REASON_TOO_LONG,
+        },
     )
 
 

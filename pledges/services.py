@@ -4,7 +4,6 @@ import datetime
 import hashlib
 import secrets
 from collections.abc import Iterable
-from pathlib import PurePath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -23,8 +22,10 @@ from pledges.clientdata import address_hash, user_agent_hash
 from pledges.errors import SigningError
 from pledges.models import Declaration, Pact, PaperSheet, new_pact_code
 from pledges.pdf.public import public_copy_name
+from pledges.scans import SUFFIXES as SCAN_SUFFIXES
+from pledges.scans import scan_kind
 from pledges.signatures import signature_from_data_url
-from pledges.throttle import throttle_hit
+from pledges.throttle import Attempt, Limit
 
 DEFAULT_TITLE = "Pakta Integritas Netralitas Aparatur Sipil Negara"
 DEFAULT_OPENING = (
@@ -113,10 +114,14 @@ def declaration_update(*, declaration: Declaration, user, **fields) -> tuple[Dec
 # Refusals are SigningError with the messages in pledges.errors.
 
 IDENTITY_MAX_AGE = 15 * 60  # seconds between proving who you are on the phone and submitting the signature
-# Attempts at proving identity on a phone, per ATTEMPTS_WINDOW seconds: per identity number (guessing the
-# six-digit attendance code for someone else's NIP) and per address (guessing personal codes).
+# Wrong proofs on a phone (a wrong attendance or personal code, an unknown number), per ATTEMPTS_WINDOW seconds.
+# The event's allowance is what bounds the odds of guessing its proof (README: 25 a window, 3,600 a day, each
+# succeeding with probability at most 2 x 10^-8: below one in ten thousand a day); the address's allowance keeps
+# one machine from spending the whole event's; the number's protects one person's identity. Only wrong guesses
+# count: successes are given back, so a hall behind one Wi-Fi address never locks its own people out.
+EVENT_ATTEMPTS = 25
+ADDRESS_ATTEMPTS = 10
 NUMBER_ATTEMPTS = 10
-PERSONAL_ATTEMPTS = 60
 ATTEMPTS_WINDOW = 10 * 60
 
 
@@ -256,6 +261,17 @@ def pact_signed_with_form(*, event: Event, idempotency_key: str | None) -> Pact 
     return Pact.objects.filter(event=event, idempotency_key=idempotency_key).first()
 
 
+def _identify_attempt(*, event: Event, client: str, number: str, by_personal_code: bool, present: bool):
+    """The allowances one identification draws on: a phone that scanned the hall's screen guesses no code."""
+    limits = {}
+    if not present:
+        limits["event"] = Limit("sign-event", str(event.pk), EVENT_ATTEMPTS, ATTEMPTS_WINDOW)
+        limits["address"] = Limit("sign-address", client or "unknown", ADDRESS_ATTEMPTS, ATTEMPTS_WINDOW)
+    if not by_personal_code:
+        limits["number"] = Limit("sign-number", f"{event.pk}:{number}", NUMBER_ATTEMPTS, ATTEMPTS_WINDOW)
+    return Attempt(**limits)
+
+
 def attendee_identify(
     *,
     event: Event,
@@ -263,33 +279,45 @@ def attendee_identify(
     attendance_code: str = "",
     personal_code: str = "",
     client: str = "",
+    present: bool = False,
 ) -> Attendee | None:
     """Who is signing on their own phone, proven by the hall's attendance code or a personal one-time code.
 
+    `present` means the phone already proved presence by scanning the hall's screen: the number is enough.
     Returns None when the number is unknown but the event accepts walk-ins (the caller then offers the
-    registration form). Attempts are counted per identity number (a hall shares one address behind its Wi-Fi,
-    so the address alone would lock everyone out) and personal-code attempts per address.
+    registration form). The code is judged before the number is looked up, so a wrong code says nothing about
+    who is on the list. Wrong guesses count against the event, the client's address and the number; see
+    EVENT_ATTEMPTS.
     """
     if not event.is_open:
         raise SigningError(errors.EVENT_NOT_OPEN)
     personal_code = "".join(personal_code.split()).upper()
     number = normalize_number(identity_number)
-    if personal_code:
-        allowed = throttle_hit(
-            scope="sign-personal", key=f"{event.pk}:{client}", limit=PERSONAL_ATTEMPTS, window=ATTEMPTS_WINDOW
-        )
-    else:
-        allowed = throttle_hit(
-            scope="sign-number", key=f"{event.pk}:{number}", limit=NUMBER_ATTEMPTS, window=ATTEMPTS_WINDOW
-        )
-    if not allowed:
+    attempt = _identify_attempt(
+        event=event, client=client, number=number, by_personal_code=bool(personal_code), present=present
+    )
+    if not attempt.start():
         raise SigningError(errors.TOO_MANY_ATTEMPTS)
+    try:
+        attendee = _identified(event, number, attendance_code, personal_code, present)
+    except SigningError as error:
+        if error.message == errors.NUMBER_UNKNOWN:
+            # The proof of presence was right: this is not a guess at the hall's code.
+            attempt.refund("event", "address")
+        elif error.message not in (errors.ATTENDANCE_CODE_WRONG, errors.PERSONAL_CODE_UNKNOWN):
+            attempt.refund()
+        raise
+    attempt.refund()
+    return attendee
+
+
+def _identified(event: Event, number: str, attendance_code: str, personal_code: str, present: bool):
     if personal_code:
         attendee = event.attendees.filter(personal_code=personal_code).first()
         if attendee is None:
             raise SigningError(errors.PERSONAL_CODE_UNKNOWN)
     else:
-        if not attendance_code_is_valid(event, attendance_code):
+        if not present and not attendance_code_is_valid(event, attendance_code):
             raise SigningError(errors.ATTENDANCE_CODE_WRONG)
         attendee = event.attendees.filter(identity_number=number).first() if number else None
         if attendee is None:
@@ -352,6 +380,9 @@ def pacts_record_paper(
     attendee_ids = sorted({attendee.pk for attendee in attendees})
     if not attendee_ids:
         raise SigningError(errors.PAPER_NOBODY_TICKED)
+    kind = scan_kind(scan)
+    if kind is None:
+        raise SigningError(errors.SCAN_WRONG_TYPE)
     storage = PaperSheet._meta.get_field("file").storage
     stored: list[str] = []
     try:
@@ -378,7 +409,8 @@ def pacts_record_paper(
             for chunk in scan.chunks():
                 digest.update(chunk)
             sheet = PaperSheet(event=event, note=note, uploaded_by=user)
-            sheet.file.save(f"{secrets.token_hex(16)}{_suffix(scan.name)}", scan, save=False)
+            # A random name with the extension of what the file parsed as, whatever the upload was called.
+            sheet.file.save(f"{secrets.token_hex(16)}{SCAN_SUFFIXES[kind]}", scan, save=False)
             stored.append(sheet.file.name)
             sheet.full_clean()
             sheet.save()
@@ -405,9 +437,9 @@ def pacts_record_paper(
     return pacts
 
 
-def _suffix(filename: str) -> str:
-    suffix = PurePath(filename or "").suffix.lower()
-    return suffix if suffix in {".pdf", ".png", ".jpg", ".jpeg"} else ""
+# The reason is also the history entry's change reason, a column of this length: a longer one made the save
+# fail at the database (a 500, and the pact stayed valid).
+WITHDRAW_REASON_MAX_LENGTH = Pact.history.model._meta.get_field("history_change_reason").max_length
 
 
 @transaction.atomic
@@ -416,6 +448,8 @@ def pact_withdraw(*, pact: Pact, user, reason: str) -> Pact:
     reason = (reason or "").strip()
     if not reason:
         raise SigningError(errors.WITHDRAW_REASON_REQUIRED)
+    if len(reason) > WITHDRAW_REASON_MAX_LENGTH:
+        raise SigningError(errors.WITHDRAW_REASON_TOO_LONG % {"limit_value": WITHDRAW_REASON_MAX_LENGTH})
     pact = Pact.objects.select_for_update().get(pk=pact.pk)
     if pact.status == Pact.Status.WITHDRAWN:
         raise SigningError(errors.WITHDRAW_ALREADY)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pledges.errors import SIGNATURE_EMPTY, SIGNATURE_NOT_PNG, SIGNATURE_TOO_LARGE, SigningError
+from pledges.images import BrokenImage, ImageTooLarge, check_png
 
 DATA_URL_PREFIX = "data:image/png;base64,"
 MAX_BYTES = 200 * 1024
@@ -57,7 +58,15 @@ def _open_png(raw: bytes) -> Image.Image:
 
     Checking the declared size before `load()` is the bomb guard. Pillow's own `MAX_IMAGE_PIXELS` is one
     process-wide setting shared with scanned paper sheets, so it is left alone and the tighter bound is ours.
+    The file must be whole (pledges.images.check_png): Pillow would decode a truncated one half-grey whenever
+    WeasyPrint has switched its LOAD_TRUNCATED_IMAGES on.
     """
+    try:
+        check_png(raw, max_pixels=MAX_WIDTH * MAX_HEIGHT)
+    except ImageTooLarge:
+        raise SigningError(SIGNATURE_TOO_LARGE) from None
+    except BrokenImage:
+        raise SigningError(SIGNATURE_NOT_PNG) from None
     try:
         image = Image.open(io.BytesIO(raw), formats=["PNG"])
     except Image.DecompressionBombError:

@@ -55,6 +55,27 @@ def _test_storage(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _plain_http_and_one_factor():
+    """The test client and the live server speak plain HTTP, and most tests sign in with force_login.
+
+    Session-wide, before the live server builds its middleware (SecurityMiddleware reads its settings once).
+    Production defaults (HTTPS redirect, secure cookies, the TOTP step) have their own tests, which change
+    these back: tests/test_headers.py, tests/test_two_factor.py.
+    """
+    from django.test.utils import override_settings
+
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        OTP_REQUIRED=False,
+        # Hashing a password the production way takes a fifth of a second; tests sign in hundreds of times.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached figures and rate-limit counters must not leak from one test into the next."""
@@ -105,3 +126,11 @@ def admin_user(db):
     from tests.factories import UserFactory
 
     return UserFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def world(db):
+    """Two offices' data for the hostile suites (tests/hostile.py): ours and theirs."""
+    from tests.hostile import make_world
+
+    return make_world()

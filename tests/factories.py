@@ -231,3 +231,19 @@ def provincial_staff(province_code: str = "16"):
     return BawasluStaffFactory(
         membership__regency=None, membership__province=Province.objects.get(code=province_code)
     )
+
+
+def totp_device(user, *, confirmed: bool = True):
+    """An authenticator app set up for the user (django-otp's TOTP device)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=confirmed)
+
+
+def totp_token(device, *, steps_ahead: int = 0) -> str:
+    """The code the user's app shows now (or a step later: a code is accepted once, the next step's is new)."""
+    from django_otp.oath import totp
+
+    device.refresh_from_db()
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
+    return str(code).zfill(device.digits)

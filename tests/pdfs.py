@@ -92,3 +92,17 @@ def ink_pixels(path: Path, tmp_path: Path, *, page: int = 1) -> int:
     )
     with Image.open(f"{prefix}.png") as image:
         return sum(count for level, count in enumerate(image.convert("L").histogram()) if level < 200)
+
+
+def blank_pdf(pages: int = 1) -> bytes:
+    """A real (parseable) PDF of blank A4 pages, as a scanner would deliver a sheet."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _page in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

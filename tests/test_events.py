@@ -60,7 +60,7 @@ def test_regency_staff_cannot_place_an_event_in_another_regency(client, staff):
 
 def test_the_event_form_refuses_an_end_before_the_start(client, staff):
     response = client.post(reverse("events:create"), event_form_data(ends_at="2026-12-01T07:00"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Waktu selesai harus setelah waktu mulai." in response.text
     assert not Event.objects.exists()
 

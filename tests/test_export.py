@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from pledges import exports
 from pledges.models import Pact
+from pledges.spreadsheets import neutralise
 from tests.factories import AttendeeFactory, BawasluStaffFactory, EventFactory, PactFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,9 +73,9 @@ def test_an_unknown_export_format_is_404(client, event):
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@x", "\tx", "\rx"])
 def test_every_formula_trigger_is_quoted(value):
-    assert exports.safe_cell(value) == "'" + value
+    assert neutralise(value) == "'" + value
 
 
 def test_plain_text_is_left_alone():
-    assert exports.safe_cell("Dinas Pendidikan") == "Dinas Pendidikan"
-    assert exports.safe_cell(None) == ""
+    assert neutralise("Dinas Pendidikan") == "Dinas Pendidikan"
+    assert neutralise(None) == ""

@@ -195,7 +195,7 @@ def test_a_broken_file_gets_a_clear_message_and_changes_nothing(client, staff, e
     file = io.BytesIO(content)
     file.name = name
     response = upload(client, event, file)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert str(message) in response.context["form"].errors["file"]
     assert not event.attendees.exists()
     assert PendingImport.SESSION_KEY not in client.session

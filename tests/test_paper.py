@@ -12,10 +12,11 @@ from events.models import Event
 from pledges.errors import SigningError
 from pledges.models import Pact, PaperSheet
 from tests.factories import AttendeeFactory, EventFactory, OpdHeadFactory, PactFactory
+from tests.pdfs import blank_pdf
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = blank_pdf()
 
 
 def _png_scan() -> bytes:
@@ -81,7 +82,7 @@ def test_an_image_scan_is_accepted(staff_client, event):
 def test_a_scan_that_is_not_a_pdf_or_image_is_refused(staff_client, event, settings, name, content):
     attendee = AttendeeFactory(event=event)
     response = _post(staff_client, event, [attendee], name, content)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "harus PDF, JPEG atau PNG" in response.text
     assert not PaperSheet.objects.exists() and not Pact.objects.exists()
     assert _files(settings) == []
@@ -126,7 +127,7 @@ def test_a_draft_event_cannot_record_paper(staff_client):
 def test_attendees_of_another_event_cannot_be_ticked(staff_client, event):
     other = AttendeeFactory()
     response = _post(staff_client, event, [other])
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Pact.objects.exists()
 
 

@@ -16,10 +16,10 @@ def test_the_projector_shows_the_declaration_the_qr_and_the_code(staff_client):
     page = staff_client.get(reverse("pledges:projector", args=[event.pk]))
     assert page.status_code == 200
     assert event.declaration.points[0] in page.text
-    assert "<svg" in page.text
+    assert reverse("pledges:projector_qr", args=[event.pk]) in page.text
     assert reverse("pledges:sign", args=[event.code]) in page.text
     code = attendance_code(event)
-    assert f"{code[:3]} {code[3:]}" in page.text
+    assert f"{code[:4]} {code[4:]}" in page.text
     assert reverse("pledges:projector_status", args=[event.pk]) in page.text
     assert "projector.js" in page.text
     assert 'class="navbar' not in page.text  # no controls on the wall

@@ -146,9 +146,10 @@ def test_it_pages_by_cursor_forwards_and_backwards(client, monkeypatch):
     assert first.previous_cursor is None
 
 
-def test_a_broken_cursor_falls_back_to_the_first_page(client):
+def test_a_broken_cursor_is_refused_and_a_cursor_past_the_end_is_the_first_page(client):
     pact = PactFactory()
-    assert codes(client.get(URL, {"after": "not-a-cursor"})) == [pact.code]
+    response = client.get(URL, {"after": "not-a-cursor"})
+    assert response.status_code == 400 and "Penanda halaman" in response.text
     assert codes(client.get(URL, {"before": encode_cursor(timezone.now(), 10**9)})) == [pact.code]
 
 

@@ -103,7 +103,7 @@ def test_signing_twice_at_the_kiosk_gets_a_friendly_page(staff_client, event):
 def test_a_bad_signature_is_refused_on_the_form(staff_client, event, posted, message):
     attendee = AttendeeFactory(event=event)
     response = staff_client.post(_sign_url(event, attendee), signing_post(signature=posted))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert str(message) in response.text
     assert Pact.objects.count() == 0
 
@@ -206,7 +206,7 @@ def test_the_event_page_offers_the_signing_tools(staff_client, event):
         assert reverse(name, args=[event.pk]) in page.text
     assert reverse("pledges:sign", args=[event.code]) in page.text
     code = attendance_code(event)
-    assert f"{code[:3]} {code[3:]}" in page.text
+    assert f"{code[:4]} {code[4:]}" in page.text
 
 
 def test_an_opd_head_gets_only_the_kiosk_from_the_panel(event):

@@ -97,14 +97,15 @@ def test_an_expired_attendance_code_is_refused(client, event, attendee):
     if expired == attendance_code(event):  # one chance in a million
         pytest.skip("the expired code happens to equal the current one")
     response = _identify(client, event, identity_number=attendee.identity_number, attendance_code=expired)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert str(errors.ATTENDANCE_CODE_WRONG) in response.text
     assert IDENTITY_SESSION_KEY not in client.session
 
 
 def test_a_wrong_attendance_code_is_refused(client, event, attendee):
-    wrong = f"{(int(attendance_code(event)) + 1) % 1_000_000:06d}"
+    wrong = f"{(int(attendance_code(event)) + 1) % 100_000_000:08d}"
     response = _identify(client, event, identity_number=attendee.identity_number, attendance_code=wrong)
+    assert response.status_code == 400
     assert str(errors.ATTENDANCE_CODE_WRONG) in response.text
     assert _sign(client, event).status_code == 302  # no identity: back to the start
     assert Pact.objects.count() == 0
@@ -143,10 +144,11 @@ def test_a_personal_code_of_another_event_is_refused(client, event):
 
 def test_guessing_codes_is_stopped(client, event, attendee):
     for guess in range(10):
-        _identify(client, event, identity_number=attendee.identity_number, attendance_code=f"{guess:06d}")
+        _identify(client, event, identity_number=attendee.identity_number, attendance_code=f"{guess:08d}")
     response = _identify(
         client, event, identity_number=attendee.identity_number, attendance_code=attendance_code(event)
     )
+    assert response.status_code == 429
     assert str(errors.TOO_MANY_ATTEMPTS) in response.text
 
 
@@ -181,7 +183,7 @@ def test_signing_closes_between_identifying_and_signing(client, event, attendee)
 def test_a_bad_signature_on_the_phone_keeps_the_form(client, event, attendee, data_url, message):
     _identify(client, event, identity_number=attendee.identity_number, attendance_code=attendance_code(event))
     response = _sign(client, event, data_url)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert str(message) in response.text
     assert Pact.objects.count() == 0
     assert _sign(client, event).status_code == 302  # they can try again
@@ -246,7 +248,7 @@ def test_a_walk_in_with_an_invalid_nip_is_told_why(client):
             "agency": agency.pk,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "18 digit" in response.text
     assert not Attendee.objects.filter(is_walk_in=True).exists()
 
@@ -266,7 +268,7 @@ def test_walk_ins_cannot_pick_an_agency_outside_the_event(client):
             "agency": outsider.pk,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Attendee.objects.filter(is_walk_in=True).exists()
 
 

@@ -103,7 +103,7 @@ def test_a_key_cannot_sign_for_someone_else(attendee):
 
 def test_a_form_without_its_key_is_refused_with_a_message(staff_client, attendee):
     response = staff_client.post(_kiosk_url(attendee), {"signature": signature_data_url()})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Muat ulang halaman" in response.text
     assert not Pact.objects.exists()
 
@@ -111,4 +111,4 @@ def test_a_form_without_its_key_is_refused_with_a_message(staff_client, attendee
 def test_a_tampered_key_is_refused(staff_client):
     attendee = AttendeeFactory(event=EventFactory())
     response = staff_client.post(_kiosk_url(attendee), signing_post(idempotency_key="x' OR 1=1"))
-    assert response.status_code == 200 and not Pact.objects.exists()
+    assert response.status_code == 400 and not Pact.objects.exists()

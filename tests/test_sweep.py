@@ -73,11 +73,13 @@ def test_a_refused_signing_leaves_nothing_behind(settings):
 
 
 def test_the_periodic_tasks_are_on_the_beat_schedule():
+    app.loader.import_default_modules()  # what a worker does at start: every app's tasks module
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert scheduled == {
         "pledges.tasks.sweep_orphan_media",
         "pledges.tasks.expire_document_jobs",
         "pledges.tasks.shred_personal_data",
+        "accounts.tasks.clear_expired_sessions",
     }
     assert scheduled <= set(app.tasks)
     sweep_orphan_media.delay()  # runs at once in tests

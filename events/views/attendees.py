@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import access, services
 from events.forms import AttendeeForm
+from events.http import render_form
 
 
 def _back_url(user, event) -> str:
@@ -31,7 +32,7 @@ def attendee_create(request, pk):
             if "add_another" in request.POST:
                 return redirect("events:attendee_create", event.pk)
             return redirect(_back_url(request.user, event))
-    return render(request, "events/attendee_form.html", {"form": form, "event": event})
+    return render_form(request, "events/attendee_form.html", {"form": form, "event": event})
 
 
 @login_required
@@ -49,7 +50,7 @@ def attendee_update(request, pk):
         else:
             messages.success(request, _("Data %(name)s disimpan.") % {"name": attendee.full_name})
             return redirect(_back_url(request.user, event))
-    return render(
+    return render_form(
         request,
         "events/attendee_form.html",
         {

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from events import access, services
 from events.forms import AgencyForm, InvitationForm
+from events.http import refuse
 
 
 @login_required
@@ -59,9 +60,8 @@ def invitation_add(request, pk):
         for agency in form.cleaned_data["agencies"]:
             services.invitation_create(event=event, agency=agency)
         messages.success(request, _("Undangan disimpan."))
-    else:
-        messages.error(request, _("Pilih sedikitnya satu instansi dari daftar."))
-    return redirect(event)
+        return redirect(event)
+    return refuse(request, _("Pilih sedikitnya satu instansi dari daftar."), back=event.get_absolute_url())
 
 
 @login_required
@@ -81,13 +81,12 @@ def agency_add(request, pk):
                 regency=event.regency,
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            services.invitation_create(event=event, agency=agency)
-            messages.success(request, _("Instansi %(name)s dibuat dan diundang.") % {"name": agency.name})
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(event)
+            return refuse(request, " ".join(error.messages), back=event.get_absolute_url())
+        services.invitation_create(event=event, agency=agency)
+        messages.success(request, _("Instansi %(name)s dibuat dan diundang.") % {"name": agency.name})
+        return redirect(event)
+    errors = " ".join(e for errors in form.errors.values() for e in errors)
+    return refuse(request, errors, back=event.get_absolute_url())
 
 
 @login_required

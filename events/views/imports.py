@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from events import access, imports
 from events.forms import AttendeeImportForm
+from events.http import render_form
 from events.pending import PendingImport
 from events.services import EventError
 
@@ -31,7 +32,7 @@ def upload(request, pk):
         else:
             PendingImport(request.session).save(event=event, filename=upload.name, records=records)
             return redirect("events:import_preview", event.pk)
-    return render(request, "events/import_upload.html", {"form": form, "event": event})
+    return render_form(request, "events/import_upload.html", {"form": form, "event": event})
 
 
 @login_required

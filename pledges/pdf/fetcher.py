@@ -64,6 +64,9 @@ class AssetRoots:
         if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or parts.query or parts.fragment:
             raise AssetRefused(f"Not one of the site's assets: {url}")
         path = unquote(parts.path)
+        # No "..", ".", empty or backslashed segment: `signatures/../sheets/` must not reach the scans.
+        if any(segment in ("", ".", "..") or "\\" in segment for segment in path.split("/")[1:]):
+            raise AssetRefused(f"Not a plain path: {url}")
         if Path(path).suffix.lower() not in CONTENT_TYPES:
             raise AssetRefused(f"Not a kind of file documents use: {url}")
         if path.startswith(self.media_prefix):

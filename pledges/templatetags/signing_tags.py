@@ -16,8 +16,8 @@ def masked(number: str) -> str:
 
 @register.filter
 def spaced_code(code: str) -> str:
-    """A six-digit attendance code as two groups of three, easier to read off a wall."""
-    return f"{code[:3]} {code[3:]}" if len(code) == 6 else code
+    """An eight-digit attendance code as two groups of four, easier to read off a wall."""
+    return f"{code[:4]} {code[4:]}" if len(code) == 8 else code
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from events import access
+from events.http import render_form
 from events.services import EventError
 from pledges import services
 from pledges.access import (
@@ -100,7 +101,7 @@ def declaration_create(request):
                 messages.error(request, str(error))
             return redirect(event)
         return redirect("pledges:declaration_detail", declaration.pk)
-    return render(request, "pledges/declarations/form.html", {"form": form, "event": event})
+    return render_form(request, "pledges/declarations/form.html", {"form": form, "event": event})
 
 
 @login_required
@@ -129,4 +130,4 @@ def declaration_update(request, pk):
                 messages.success(request, _("Perubahan naskah disimpan."))
             return redirect("pledges:declaration_detail", saved.pk)
     context = {"form": form, "declaration": declaration, "locked": declaration.is_locked}
-    return render(request, "pledges/declarations/form.html", context)
+    return render_form(request, "pledges/declarations/form.html", context)

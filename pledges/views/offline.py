@@ -18,6 +18,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
 from events import access
+from events.http import accepts_json
 from pledges import offline
 from pledges.errors import SigningError
 from pledges.models import KioskDevice, OfflineSignature
@@ -133,6 +134,7 @@ def kiosk_offline_data(request, pk):
     return response
 
 
+@accepts_json
 @require_POST
 def kiosk_offline_device(request, pk):
     event, error = _json_kiosk_event(request, pk)
@@ -172,6 +174,7 @@ def _parse_item(body: dict) -> dict | None:
     return item
 
 
+@accepts_json
 @require_POST
 def kiosk_offline_sync(request, pk):
     """One queued signature in, its verdict out (200 for a verdict either way; 4xx only for a bad request)."""

@@ -4,15 +4,15 @@ The pages that only show the registry read from the replica when there is one (n
 stays on the primary: a pact signed a moment ago must never be answered "unknown".
 """
 
-import csv
-
 from django.conf import settings
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from events.http import refuse
 from neutrality.db import reads_from_replica
 from pledges.coverage import coverage_cached
 from pledges.filters import CoverageForm, RegistryFilter, VerifyForm
@@ -20,14 +20,17 @@ from pledges.keyset import BadCursor, keyset_page
 from pledges.models import Pact, normalize_pact_code
 from pledges.privacy import PUBLIC_FIELDS, pact_public_record
 from pledges.qr import absolute_url, qr_svg
+from pledges.spreadsheets import SafeWriter
 from pledges.throttle import client_ip, throttle_hit
 
 REGISTRY_PAGE_SIZE = 50
+CURSOR_INVALID = _("Penanda halaman (after/before) tidak sah. Mulai lagi dari halaman pertama registri.")
 API_PAGE_SIZE = 100
 # Counting every matching row of a million costs more than the page itself; above this, "more than" will do.
 COUNT_CAP = 1_000
 CSV_CHUNK = 2_000
-CHART_BASE_HEIGHT, CHART_BAR_HEIGHT = 80, 32  # pixels: a horizontal bar chart grows with its rows
+CHART_BASE_HEIGHT, CHART_BAR_HEIGHT = 80, 32
+SIGNATURE_MAX_AGE = 60  # seconds  # pixels: a horizontal bar chart grows with its rows
 
 REGISTRY_RELATED = ("event__election", "agency__province", "agency__regency")
 PACT_RELATED = (
@@ -71,7 +74,9 @@ def pact_signature(request, code):
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(image, content_type="image/png")
-    response["Cache-Control"] = "public, max-age=3600"
+    # Kept by the browser only, and briefly: no shared cache holds a signature, and a withdrawn pact's image
+    # (404 from then on) disappears from screens within SIGNATURE_MAX_AGE.
+    response["Cache-Control"] = f"private, max-age={SIGNATURE_MAX_AGE}"
     return response
 
 
@@ -113,14 +118,11 @@ def _registry_filter(request) -> RegistryFilter:
 
 
 def _page(request, filterset: RegistryFilter, size: int):
-    """The requested page of the filtered rows; a bad filter value gives no rows, a bad cursor the first page."""
+    """The requested page of the filtered rows; a bad filter value gives no rows. Raises BadCursor."""
     rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    try:
-        return keyset_page(
-            rows, after=request.GET.get("after", ""), before=request.GET.get("before", ""), size=size
-        )
-    except BadCursor:
-        return keyset_page(rows, size=size)
+    return keyset_page(
+        rows, after=request.GET.get("after", ""), before=request.GET.get("before", ""), size=size
+    )
 
 
 def _capped_count(filterset: RegistryFilter) -> int:
@@ -133,7 +135,10 @@ def _capped_count(filterset: RegistryFilter) -> int:
 def registry(request):
     """Every valid pact of public events, newest first, filtered and paginated by cursor."""
     filterset = _registry_filter(request)
-    page = _page(request, filterset, REGISTRY_PAGE_SIZE)
+    try:
+        page = _page(request, filterset, REGISTRY_PAGE_SIZE)
+    except BadCursor:
+        return refuse(request, CURSOR_INVALID, back=reverse("pledges:registry"))
     matching = _capped_count(filterset) if filterset.is_valid() else 0
     context = {
         "filter": filterset,
@@ -158,7 +163,7 @@ def registry_csv(request):
     filterset = _registry_filter(request)
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors}, status=400)
-    writer = csv.writer(_Echo())
+    writer = SafeWriter(_Echo())
 
     def lines():
         yield "\ufeff"  # a byte-order mark, so that spreadsheet programs read the names as UTF-8
@@ -179,7 +184,10 @@ def api_pacts(request):
     filterset = _registry_filter(request)
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors}, status=400)
-    page = _page(request, filterset, API_PAGE_SIZE)
+    try:
+        page = _page(request, filterset, API_PAGE_SIZE)
+    except BadCursor:
+        return JsonResponse({"errors": {"after": [str(CURSOR_INVALID)]}}, status=400)
     params = request.GET.copy()
     for key in ("after", "before"):
         params.pop(key, None)

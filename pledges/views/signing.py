@@ -6,17 +6,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from events import access
+from events.http import render_form
 from events.models import Attendee, Event
 from pledges import errors, services
 from pledges.access import get_pact_for_user
-from pledges.attendance import attendance_code, attendance_code_seconds_left
+from pledges.attendance import (
+    attendance_code,
+    attendance_code_seconds_left,
+    presence_token,
+    presence_token_is_valid,
+    presence_window,
+)
 from pledges.errors import SigningError
 from pledges.forms import (
     IdentifyForm,
@@ -29,12 +36,13 @@ from pledges.forms import (
     WitnessForm,
 )
 from pledges.models import Pact
-from pledges.qr import event_sign_url, qr_svg
+from pledges.qr import event_presence_url, event_sign_url, qr_svg_document
 from pledges.throttle import client_ip
 from pledges.views.documents import SIGNED_PACTS_SESSION_KEY  # codes signed in this browser
 
 IDENTITY_SESSION_KEY = "signing_identity"  # {"event": pk, "attendee": pk, "at": unix time}
 WALK_IN_SESSION_KEY = "signing_walk_in"  # {"event": pk, "number": str, "at": unix time}
+PRESENCE_SESSION_KEY = "signing_presence"  # {"event": pk, "at": unix time}: scanned the hall's screen
 KIOSK_RESULTS = 12
 
 
@@ -48,11 +56,18 @@ def _client(request) -> dict:
 
 def _refused(request, message, *, event=None, status=400):
     """A page that says why signing was refused; 'already signed' is a conflict, not an error of the user."""
-    if str(message) == str(errors.ALREADY_SIGNED):
-        status = 409
+    status = _status_for(message, status)
     return render(
         request, "pledges/signing/refused.html", {"message": message, "event": event}, status=status
     )
+
+
+def _status_for(message, default: int = 400) -> int:
+    if message == errors.ALREADY_SIGNED:
+        return 409
+    if message == errors.TOO_MANY_ATTEMPTS:
+        return 429
+    return default
 
 
 # --- Kiosk -------------------------------------------------------------------------------------------------
@@ -113,7 +128,7 @@ def kiosk_sign(request, pk, attendee_pk):
         else:
             return redirect("pledges:kiosk_done", pk=event.pk, code=pact.code)
     context = {"event": event, "attendee": attendee, "form": form, "kiosk": True}
-    return render(request, "pledges/signing/kiosk_sign.html", context)
+    return render_form(request, "pledges/signing/kiosk_sign.html", context)
 
 
 def _kiosk_refusal(event: Event, attendee: Attendee):
@@ -158,20 +173,41 @@ def _fresh(entry, event) -> bool:
 
 
 @never_cache
+@require_GET
+def sign_present(request, code, token):
+    """Where the hall screen's QR code leads: the phone is present, and only its owner's number is asked.
+
+    The token is kept in the session, not in the address bar, and the page moves on to the plain address
+    (a screenshot or a forwarded link of the signing page carries nothing).
+    """
+    event = _public_event(code)
+    if presence_token_is_valid(event, token):
+        request.session[PRESENCE_SESSION_KEY] = {"event": event.pk, "at": time.time()}
+    else:
+        messages.warning(request, errors.PRESENCE_EXPIRED)
+    return redirect("pledges:sign", code=event.code)
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def sign(request, code):
     """Step 1 on a phone: who are you, and are you in the hall?"""
     event = _public_event(code)
     if not event.is_open:
         return _refused(request, errors.EVENT_NOT_OPEN, event=event, status=200)
-    form = IdentifyForm(request.POST or None)
+    present = _fresh(request.session.get(PRESENCE_SESSION_KEY), event)
+    form = IdentifyForm(request.POST or None, present=present)
+    status = None
     if request.method == "POST" and form.is_valid():
         try:
-            attendee = services.attendee_identify(event=event, client=client_ip(request), **form.cleaned_data)
+            attendee = services.attendee_identify(
+                event=event, client=client_ip(request), present=present, **form.cleaned_data
+            )
         except SigningError as error:
             if error.message == errors.ALREADY_SIGNED:
                 return _refused(request, error.message, event=event)
             form.add_error(None, error.message)
+            status = _status_for(error.message)
         else:
             if attendee is None:
                 request.session[WALK_IN_SESSION_KEY] = {
@@ -181,7 +217,8 @@ def sign(request, code):
                 }
                 return redirect("pledges:sign_walk_in", code=event.code)
             return _to_confirm(request, event, attendee)
-    return render(request, "pledges/signing/sign_identify.html", {"event": event, "form": form})
+    context = {"event": event, "form": form, "present": present}
+    return render_form(request, "pledges/signing/sign_identify.html", context, status=status)
 
 
 @never_cache
@@ -201,10 +238,10 @@ def sign_walk_in(request, code):
             return _refused(request, error.message, event=event)
         except ValidationError as error:
             form.add_error(None, error.messages)
-            return render(request, "pledges/signing/sign_walk_in.html", {"event": event, "form": form})
-        del request.session[WALK_IN_SESSION_KEY]
-        return _to_confirm(request, event, attendee)
-    return render(request, "pledges/signing/sign_walk_in.html", {"event": event, "form": form})
+        else:
+            del request.session[WALK_IN_SESSION_KEY]
+            return _to_confirm(request, event, attendee)
+    return render_form(request, "pledges/signing/sign_walk_in.html", {"event": event, "form": form})
 
 
 @never_cache
@@ -242,7 +279,7 @@ def sign_confirm(request, code):
             form.add_error(None, error.message)
         else:
             return _signed(request, pact)
-    return render(
+    return render_form(
         request, "pledges/signing/sign_confirm.html", {"event": event, "attendee": attendee, "form": form}
     )
 
@@ -275,6 +312,8 @@ def _projector_figures(event: Event) -> dict:
         "invited": event.attendees.count(),
         "attendance_code": attendance_code(event),
         "seconds_left": attendance_code_seconds_left(),
+        # The screen reloads its QR code (pledges:projector_qr) when this changes.
+        "window": presence_window(),
         "is_open": event.is_open,
     }
 
@@ -284,12 +323,7 @@ def _projector_figures(event: Event) -> dict:
 def projector(request, pk):
     """The hall's screen: the declaration in large type, the QR code, the attendance code, a live count."""
     event = access.get_event_for_user(request.user, pk, manage=True)
-    context = {
-        "event": event,
-        "figures": _projector_figures(event),
-        "qr": qr_svg(event_sign_url(event), scale=8),
-        "sign_url": event_sign_url(event),
-    }
+    context = {"event": event, "figures": _projector_figures(event), "sign_url": event_sign_url(event)}
     return render(request, "pledges/signing/projector.html", context)
 
 
@@ -299,6 +333,16 @@ def projector(request, pk):
 def projector_status(request, pk):
     event = access.get_event_for_user(request.user, pk, manage=True)
     return JsonResponse(_projector_figures(event))
+
+
+@never_cache
+@login_required
+@require_GET
+def projector_qr(request, pk):
+    """The hall screen's QR code: the signing address with the current proof of presence, as an SVG image."""
+    event = access.get_event_for_user(request.user, pk, manage=True)
+    svg = qr_svg_document(event_presence_url(event, presence_token(event)), scale=8)
+    return HttpResponse(svg, content_type="image/svg+xml")
 
 
 # --- Staff: paper, witnesses, withdrawal --------------------------------------------------------------------
@@ -325,7 +369,9 @@ def paper(request, pk):
             messages.success(request, _("%(count)d pakta kertas dicatat.") % {"count": len(pacts)})
             return redirect("pledges:paper", pk=event.pk)
     sheets = event.paper_sheets.select_related("uploaded_by").prefetch_related("pacts")
-    return render(request, "pledges/signing/paper.html", {"event": event, "form": form, "sheets": sheets})
+    return render_form(
+        request, "pledges/signing/paper.html", {"event": event, "form": form, "sheets": sheets}
+    )
 
 
 @login_required
@@ -337,7 +383,7 @@ def witnesses(request, pk):
         services.witness_add(event=event, **form.cleaned_data)
         messages.success(request, _("Saksi ditambahkan."))
         return redirect("pledges:witnesses", pk=event.pk)
-    return render(
+    return render_form(
         request,
         "pledges/signing/witnesses.html",
         {"event": event, "form": form, "witnesses": event.witnesses.all()},
@@ -358,7 +404,7 @@ def witness_sign(request, pk, witness_pk):
         else:
             messages.success(request, _("Tanda tangan %(name)s tersimpan.") % {"name": witness.name})
             return redirect("pledges:witnesses", pk=event.pk)
-    return render(
+    return render_form(
         request, "pledges/signing/witness_sign.html", {"event": event, "witness": witness, "form": form}
     )
 
@@ -378,7 +424,7 @@ def withdraw(request, code):
             messages.success(request, _("Pakta %(code)s ditarik.") % {"code": pact.code})
             return redirect("pledges:withdraw", code=pact.code)
     history = pact.history.select_related("history_user").order_by("history_date")
-    return render(
+    return render_form(
         request,
         "pledges/signing/withdraw.html",
         {"pact": pact, "event": pact.event, "form": form, "history": history},

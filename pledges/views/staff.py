@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from events import access, services
 from events.filters import EventFilter
 from events.forms import AgencyForm, InvitationForm
+from events.http import render_form
 from events.models import Attendee, Event, Invitation
 from pledges import accesslog, audit, exports, jobs
 from pledges import services as pledge_services
@@ -70,7 +71,7 @@ def event_create(request):
         else:
             messages.success(request, _("Kegiatan dibuat. Undang instansi dan tambahkan peserta."))
             return redirect(event)
-    return render(request, "events/event_form.html", {"form": form})
+    return render_form(request, "events/event_form.html", {"form": form})
 
 
 @login_required
@@ -87,7 +88,7 @@ def event_update(request, pk):
         else:
             messages.success(request, _("Perubahan kegiatan disimpan."))
             return redirect(event)
-    return render(request, "events/event_form.html", {"form": form, "event": event})
+    return render_form(request, "events/event_form.html", {"form": form, "event": event})
 
 
 @login_required

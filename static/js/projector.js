@@ -21,7 +21,13 @@
       .then(function (data) {
         show("signed", data.signed);
         show("invited", data.invited);
-        show("attendance_code", data.attendance_code.replace(/(\d{3})(\d{3})/, "$1 $2"));
+        show("attendance_code", data.attendance_code.replace(/(\d{4})(\d{4})/, "$1 $2"));
+        var qr = root.querySelector("[data-presence-qr]");
+        if (qr && String(data.window) !== qr.getAttribute("data-window")) {
+          // A new five-minute window: the QR code carries a new proof of presence.
+          qr.setAttribute("data-window", data.window);
+          qr.src = qr.getAttribute("data-presence-qr") + "?w=" + data.window;
+        }
         var bar = root.querySelector("[data-figure=progress]");
         if (bar) bar.style.width = (data.invited ? (100 * data.signed) / data.invited : 0) + "%";
         root.classList.remove("is-stale");
