@@ -4,11 +4,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 # System packages: WeasyPrint's Pango and fonts, poppler for PDF checks in tests, gettext for translations,
-# Chromium for browser tests, Redis for the test with a real Celery worker.
+# Chromium for browser tests, pg_dump/pg_restore for backups, Redis for the shared cache, the task queue and
+# their tests.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core \
-	fonts-liberation2 poppler-utils gettext chromium redis-server
+	fonts-liberation2 poppler-utils gettext chromium postgresql-client redis-server
 
-.PHONY: help run test lint format system-deps venv messages bench bench-cluster clean worker beat
+.PHONY: help run test lint format system-deps venv messages bench bench-cluster clean worker beat prod-check redis
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -24,7 +25,7 @@ system-deps: ## Install the Debian packages WeasyPrint, the tests and translatio
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,s3]'
+	$(PY) -m pip install -q -e '.[test,prod,s3]'
 	@touch $@
 
 venv: $(VENV)/.installed ## Create the virtual environment and install the dependencies
@@ -44,8 +45,17 @@ worker: venv ## Start a Celery worker for background documents (needs REDIS_URL,
 beat: venv ## Start Celery beat, which sends the periodic sweeps (one per deployment; needs REDIS_URL)
 	$(VENV)/bin/celery -A neutrality beat --loglevel=INFO --schedule=$${CELERY_BEAT_FILE:-/tmp/netralitas-celerybeat}
 
-test: system-deps venv messages ## Run the whole suite (on $$DATABASE_URL when set, else SQLite)
+test: system-deps venv messages redis ## Run the whole suite (on $$DATABASE_URL when set, else SQLite)
 	SECRET_KEY=test-only $(PY) -m pytest $(PYTEST_ARGS)
+
+redis: ## Start a local Redis on 127.0.0.1:6379 (no persistence) unless one answers there
+	@if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; \
+		for _ in $$(seq 50); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.2; done; \
+	fi
+
+prod-check: system-deps venv ## Build and run production on loopback (gunicorn, Redis, worker) and request every page
+	VENV=$(VENV) deploy/prod-check.sh
 
 lint: venv ## ruff lint and format check, and the migrations check
 	$(VENV)/bin/ruff check .

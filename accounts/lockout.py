@@ -1,8 +1,8 @@
-"""django-axes' view of the client: the site's one client-address rule (pledges.throttle.client_ip)."""
+"""django-axes' view of the client: the site's one client-address rule (neutrality.clients.client_ip)."""
 
 import ipaddress
 
-from pledges.throttle import client_ip
+from neutrality.clients import client_ip
 
 
 def axes_client_ip(request) -> str | None:

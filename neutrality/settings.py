@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "accounts",
     "events",
     "pledges",
+    # The project's own pieces that know no domain: system checks, /healthz, backup and restore.
+    "neutrality",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +103,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A persistent connection that died with a database restart is replaced instead of failing a request.
+        conn_health_checks=True,
     )
 }
 # A streaming replica of the primary for the public pages that only read (registry, pact pages, coverage, open
@@ -110,9 +114,22 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL,
         conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
         test_options={"MIRROR": "default"},
     )
 DATABASE_ROUTERS = ["neutrality.db.ReplicaRouter"]
+if env_bool("DATABASE_POOL"):
+    # psycopg's pool (PostgreSQL only) shares a few connections among a worker's threads; Django refuses a pool
+    # together with persistent connections, so CONN_MAX_AGE is 0 then. The replica gets a pool of its own.
+    for database in DATABASES.values():
+        if database["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured("DATABASE_POOL needs a PostgreSQL DATABASE_URL.")
+        database["CONN_MAX_AGE"] = 0
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "1")),
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "4")),
+            "timeout": int(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The declaration text an event is signed on: events builds on nothing above it, so the project names the model.
 EVENT_DECLARATION_MODEL = "pledges.Declaration"
@@ -139,7 +156,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # The project's private working files (pending imports): never under MEDIA_ROOT, never served, mode 0700.
@@ -184,12 +201,28 @@ LOGOUT_REDIRECT_URL = "home"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Rate-limit counters, cached figures and the like must be shared by every worker on every machine: with
+# REDIS_URL they live in Redis. The local-memory default counts per process (a system check warns about it
+# in production).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # An unreachable Redis fails a request (and /healthz) in seconds instead of hanging a worker.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Sessions are rows in the database, read through the cache when it is shared; never files on one machine.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
+
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed; see
+# neutrality/clients.py. Empty: the connection's own address is the client's.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # Background jobs: Celery with Redis as broker and result store (chords need one). Without a broker every task
 # runs at once inside the request that started it, so `make run` and the tests need no Redis.

@@ -1,10 +1,13 @@
 from django.core.cache import cache
-from django.http import HttpResponseServerError
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from events.models import Event
 from neutrality.db import reads_from_replica
+from neutrality.health import DOWN, system_status
 from pledges.models import Pact
 
 FIGURES_CACHE_SECONDS = 60
@@ -26,6 +29,14 @@ def home(request):
         FIGURES_CACHE_SECONDS,
     )
     return render(request, "home.html", figures)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers and monitoring: each component's status, 503 when one is down; no login, no data."""
+    status = system_status()
+    return JsonResponse(status, status=503 if DOWN in status.values() else 200)
 
 
 def server_error(request):

@@ -8,9 +8,9 @@ Views that hand out a full identity number (exports, signer PDFs, sheets, the da
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
+from neutrality.clients import client_ip
 from pledges.clientdata import address_hash, identity_number_hash
 from pledges.models import AccessRecord
-from pledges.throttle import client_ip
 
 USERNAME_MAX = AccessRecord._meta.get_field("username").max_length
 TARGET_MAX = AccessRecord._meta.get_field("target").max_length

@@ -1,6 +1,7 @@
 """Fixed-window attempt counters in Django's cache, to make guessing codes pointless.
 
 With several workers the cache must be shared (set ``REDIS_URL``); the local-memory default counts per process.
+Callers key them by ``neutrality.clients.client_ip`` where the client's address is what counts.
 """
 
 import contextlib
@@ -12,15 +13,6 @@ from django.core.cache import cache
 
 def _clock() -> float:
     return time.time()
-
-
-def client_ip(request) -> str:
-    """The address the connection came from.
-
-    ``X-Forwarded-For`` is not read: anyone can send it. Behind a reverse proxy, have the proxy or the WSGI
-    server set ``REMOTE_ADDR`` to the client's address.
-    """
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def _count(cache_key: str, window: int) -> int:

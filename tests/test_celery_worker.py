@@ -1,7 +1,7 @@
 """One document made end to end by a real `celery -A neutrality worker` process against Redis.
 
 The worker reads the same test database and media folder as this process; the broker and result store are the
-Redis database TEST_REDIS_URL names (default: database 2 of the local Redis), which this test empties first.
+Redis database TEST_REDIS_URL names (default: database 15 of the local Redis, the tests' own), which this test empties first.
 """
 
 import os
@@ -26,7 +26,7 @@ from pledges.tasks import start_document_job
 from tests import pdfs
 from tests.factories import EventFactory, PactFactory
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 WAIT_SECONDS = 180
 
 

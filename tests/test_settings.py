@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -43,3 +44,38 @@ def test_manage_py_runs_in_development_mode_without_a_secret_key():
     )
     assert result.returncode == 0, result.stderr
     assert "development mode" in result.stderr
+
+
+def _database_with(**env) -> dict:
+    """The database settings a fresh process reads from ``env`` (the module reads the environment once)."""
+    script = (
+        "import json, neutrality.settings as s; d = s.DATABASES['default']; "
+        "print(json.dumps({'CONN_MAX_AGE': d['CONN_MAX_AGE'], 'pool': d.get('OPTIONS', {}).get('pool')}))"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CONN_MAX_AGE"))}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**environment, "SECRET_KEY": "x", **env},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_settings_replace_persistent_connections_with_the_pool_on_postgresql():
+    url = "postgres://netralitas@127.0.0.1:5432/netralitas"
+    assert _database_with(DATABASE_URL=url) == {"CONN_MAX_AGE": 60, "pool": None}
+    assert _database_with(DATABASE_URL=url, DATABASE_POOL="1", DATABASE_POOL_MAX_SIZE="8") == {
+        "CONN_MAX_AGE": 0,
+        "pool": {"min_size": 1, "max_size": 8, "timeout": 10},
+    }
+
+
+def test_settings_refuse_the_pool_on_sqlite():
+    result = import_settings(
+        SECRET_KEY="x", DATABASE_URL="sqlite:////tmp/netralitas.sqlite3", DATABASE_POOL="1"
+    )
+    assert result.returncode != 0
+    assert "DATABASE_POOL needs a PostgreSQL DATABASE_URL" in result.stderr

@@ -25,11 +25,12 @@ from django.views.decorators.http import require_GET
 
 from events import access
 from events.models import Agency, Attendee, Event
+from neutrality.clients import client_ip
 from pledges import accesslog, exports, jobs
 from pledges.models import AccessRecord, DocumentJob, Pact, normalize_pact_code
 from pledges.pdf import documents
 from pledges.pdf.public import public_copy
-from pledges.throttle import client_ip, throttle_hit
+from pledges.throttle import throttle_hit
 
 SIGNED_PACTS_SESSION_KEY = "signed_pacts"
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from events.http import refuse
+from neutrality.clients import client_ip
 from neutrality.db import reads_from_replica
 from pledges.coverage import coverage_cached
 from pledges.filters import CoverageForm, RegistryFilter, VerifyForm
@@ -21,7 +22,7 @@ from pledges.models import Pact, normalize_pact_code
 from pledges.privacy import PUBLIC_FIELDS, pact_public_record
 from pledges.qr import absolute_url, qr_svg
 from pledges.spreadsheets import SafeWriter
-from pledges.throttle import client_ip, throttle_hit
+from pledges.throttle import throttle_hit
 
 REGISTRY_PAGE_SIZE = 50
 CURSOR_INVALID = _("Penanda halaman (after/before) tidak sah. Mulai lagi dari halaman pertama registri.")

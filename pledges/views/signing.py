@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from events import access
 from events.http import render_form
 from events.models import Attendee, Event
+from neutrality.clients import client_ip
 from pledges import errors, services
 from pledges.access import get_pact_for_user
 from pledges.attendance import (
@@ -37,7 +38,6 @@ from pledges.forms import (
 )
 from pledges.models import Pact
 from pledges.qr import event_presence_url, event_sign_url, qr_svg_document
-from pledges.throttle import client_ip
 from pledges.views.documents import SIGNED_PACTS_SESSION_KEY  # codes signed in this browser
 
 IDENTITY_SESSION_KEY = "signing_identity"  # {"event": pk, "attendee": pk, "at": unix time}
@@ -47,9 +47,9 @@ KIOSK_RESULTS = 12
 
 
 def _client(request) -> dict:
-    """What a pact records about the device: the connection's address (None rather than a placeholder)."""
+    """What a pact records about the device: the client's address (None rather than a placeholder)."""
     return {
-        "ip": request.META.get("REMOTE_ADDR") or None,
+        "ip": client_ip(request) or None,
         "user_agent": request.META.get("HTTP_USER_AGENT", ""),
     }
 
