@@ -63,16 +63,8 @@ trap stop_all EXIT
 trap 'exit 130' INT
 trap 'echo "cluster: stopped (time is up after ${MAX_SECONDS}s, or TERM)" >&2; exit 143' TERM
 
-wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds
-  local seconds=$1
-  shift
-  for _ in $(seq "$((seconds * 5))"); do
-    "$@" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  echo "cluster: gave up waiting for: $*" >&2
-  return 1
-}
+# shellcheck source=deploy/wait_for.sh
+. deploy/wait_for.sh
 
 # --- What the layout needs on the machine ----------------------------------------------------------------------
 if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
