@@ -13,7 +13,7 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subse
 DEV_SEAL := data/seal-development.p12
 DEV_SEAL_PASSWORD := development-only
 
-.PHONY: help run test lint format system-deps venv messages bench clean worker beat prod-check redis
+.PHONY: help run test lint format system-deps venv messages bench bench-cluster clean worker beat prod-check redis
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -72,8 +72,13 @@ format: venv ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: venv ## Run the benchmarks under bench/ (they print figures)
-	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; SECRET_KEY=bench $(PY) $$script; done
+bench: venv ## Run the benchmarks under bench/ (they print figures); the hall under load is bench-cluster
+	@for script in bench/*.py; do [ -e "$$script" ] || continue; [ "$$script" = bench/load.py ] && continue; \
+		echo "== $$script"; SECRET_KEY=bench $(PY) $$script; done
+
+bench-cluster: system-deps venv ## The production layout on loopback (bench/cluster.sh) under a hall's load (bench/load.py)
+	$(PY) -m pip install -q -e '.[test,prod,s3,bench]'
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 clean: ## Remove the virtual environment, the local SQLite database and the development seal
 	rm -rf $(VENV) db.sqlite3 $(DEV_SEAL)

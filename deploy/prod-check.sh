@@ -31,16 +31,8 @@ trap 'exit 130' INT TERM
 
 step() { echo "== prod-check: $*"; }
 
-wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds
-  local seconds=$1
-  shift
-  for _ in $(seq "$((seconds * 5))"); do
-    "$@" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  echo "prod-check: gave up waiting for: $*" >&2
-  return 1
-}
+# shellcheck source=deploy/wait_for.sh
+. deploy/wait_for.sh
 
 command -v redis-server >/dev/null || { echo "prod-check: redis-server is missing (make system-deps)" >&2; exit 1; }
 

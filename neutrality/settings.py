@@ -108,17 +108,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A streaming replica of the primary for the public pages that only read (registry, pact pages, coverage, open
+# data): neutrality/db.py routes them there, everything else to the primary. Tests use the primary itself.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+DATABASE_ROUTERS = ["neutrality.db.ReplicaRouter"]
 if env_bool("DATABASE_POOL"):
     # psycopg's pool (PostgreSQL only) shares a few connections among a worker's threads; Django refuses a pool
-    # together with persistent connections, so CONN_MAX_AGE is 0 then.
-    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        raise ImproperlyConfigured("DATABASE_POOL needs a PostgreSQL DATABASE_URL.")
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "1")),
-        "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "4")),
-        "timeout": int(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
-    }
+    # together with persistent connections, so CONN_MAX_AGE is 0 then. The replica gets a pool of its own.
+    for database in DATABASES.values():
+        if database["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured("DATABASE_POOL needs a PostgreSQL DATABASE_URL.")
+        database["CONN_MAX_AGE"] = 0
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "1")),
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "4")),
+            "timeout": int(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The declaration text an event is signed on: events builds on nothing above it, so the project names the model.
 EVENT_DECLARATION_MODEL = "pledges.Declaration"

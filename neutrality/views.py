@@ -6,12 +6,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from events.models import Event
+from neutrality.db import reads_from_replica
 from neutrality.health import DOWN, system_status
 from pledges.models import Pact
 
 FIGURES_CACHE_SECONDS = 60
 
 
+@reads_from_replica
 def home(request):
     """Says what the site is for, with the public figures that show it is in use.
 

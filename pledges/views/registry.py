@@ -1,4 +1,8 @@
-"""The public pages: a pact, verification of a code, the registry, coverage, open data, privacy. No login."""
+"""The public pages: a pact, verification of a code, the registry, coverage, open data, privacy. No login.
+
+The pages that only show the registry read from the replica when there is one (neutrality/db.py). Verification
+stays on the primary: a pact signed a moment ago must never be answered "unknown".
+"""
 
 from django.conf import settings
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
@@ -10,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from events.http import refuse
 from neutrality.clients import client_ip
+from neutrality.db import reads_from_replica
 from pledges.coverage import coverage_cached
 from pledges.filters import CoverageForm, RegistryFilter, VerifyForm, VerifyPdfForm
 from pledges.keyset import BadCursor, keyset_page
@@ -41,6 +46,7 @@ PACT_RELATED = (
 
 
 @require_GET
+@reads_from_replica
 def pact_detail(request, code):
     """A pact as signed, for anyone; pacts of events that are not public do not exist here."""
     pact = get_object_or_404(
@@ -60,6 +66,7 @@ def pact_detail(request, code):
 
 
 @require_GET
+@reads_from_replica
 def pact_signature(request, code):
     """The signature image of a valid public pact; media files are never linked to directly."""
     pact = get_object_or_404(Pact.objects.in_registry(), code=normalize_pact_code(code))
@@ -133,6 +140,7 @@ def _capped_count(filterset: RegistryFilter) -> int:
 
 
 @require_GET
+@reads_from_replica
 def registry(request):
     """Every valid pact of public events, newest first, filtered and paginated by cursor."""
     filterset = _registry_filter(request)
@@ -158,6 +166,7 @@ class _Echo:
 
 
 @require_GET
+@reads_from_replica
 def registry_csv(request):
     """The filtered registry as one CSV file, streamed; the same masked columns as the JSON API."""
     filterset = _registry_filter(request)
@@ -178,6 +187,7 @@ def registry_csv(request):
 
 
 @require_GET
+@reads_from_replica
 def api_pacts(request):
     """The registry as JSON pages of 100, newest first, with the registry's filters; follow ``next``."""
     filterset = _registry_filter(request)
@@ -209,6 +219,7 @@ def api_pacts(request):
 
 
 @require_GET
+@reads_from_replica
 def coverage(request):
     """How far signing has reached, per regency and agency type, as charts and a table."""
     form = CoverageForm(request.GET or None)
