@@ -68,6 +68,10 @@ class StandInLog:
             self.bundles[(pact.pk, kind)] = self._bundle(index)
         return self.bundles[(pact.pk, kind)]
 
+    def pacts_log_bundles(self, pacts, kind: str = "pact") -> dict[int, dict]:
+        found = {pact.pk: self.pact_log_bundle(pact, kind) for pact in pacts}
+        return {pk: bundle for pk, bundle in found.items() if bundle is not None}
+
     def _bundle(self, index: int) -> dict:
         root = tree_root(self.leaves)
         size = len(self.leaves)
@@ -85,6 +89,7 @@ class StandInLog:
         package.__path__ = []
         services = types.ModuleType("pledges.transparency.services")
         services.pact_log_bundle = self.pact_log_bundle
+        services.pacts_log_bundles = self.pacts_log_bundles
         package.services = services
         return {"pledges.transparency": package, "pledges.transparency.services": services}
 

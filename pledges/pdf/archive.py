@@ -48,25 +48,26 @@ def proof_name(code: str, entry: str = "pact") -> str:
 
 
 def log_bundle(pact: Pact, entry: str) -> dict | None:
-    """The pact's entry in the transparency log with its inclusion proof; None while it is not logged.
+    """The pact's entry in the transparency log with its inclusion proof; None while it is not logged."""
+    return log_bundles([pact], entry).get(pact.pk)
 
-    The log lives in `pledges.transparency` (its contract: `pact_log_bundle(pact, kind=...) -> dict | None`).
-    Until that app is installed, documents carry the manifest alone.
-    """
-    try:
-        from pledges.transparency.services import pact_log_bundle
-    except ImportError:
-        return None
-    return pact_log_bundle(pact, kind=entry)
+
+def log_bundles(pacts: list[Pact], entry: str) -> dict[int, dict]:
+    """The log entries of many pacts by pact id, in a fixed number of queries (pledges.transparency)."""
+    from pledges.transparency import services  # read at call time: tests stand in for the log
+
+    return services.pacts_log_bundles(pacts, kind=entry)
 
 
 def attachments(*, kind: str, event_code: str, pacts: list[Pact]) -> list[Attachment]:
     """The manifest and, for every pact that is in the log, its leaf and inclusion proof."""
+    bundles = {entry: log_bundles(pacts, entry) for entry in ENTRY_KINDS}
     entries = [
         _entry_record(pact.code, entry, bundle)
         for pact in pacts
         for entry in ENTRY_KINDS
-        if not (entry == "withdrawal" and pact.is_valid) and (bundle := log_bundle(pact, entry)) is not None
+        if not (entry == "withdrawal" and pact.is_valid)
+        and (bundle := bundles[entry].get(pact.pk)) is not None
     ]
     logged = [{"code": entry["code"], "entry": entry["entry"]} for entry in entries]
     if kind in (SIGNER_COPY, PUBLIC_COPY):
