@@ -134,7 +134,11 @@
   }
 
   function sync() {
-    if (state.syncing || !state.queue.length) return Promise.resolve(finishIfClosed());
+    if (state.syncing) {
+      state.again = true; // asked again while sending (the network came back meanwhile): run once more after
+      return Promise.resolve();
+    }
+    if (!state.queue.length) return Promise.resolve(finishIfClosed());
     state.syncing = true;
     var pending = state.queue.slice();
     var chain = Promise.resolve();
@@ -143,8 +147,17 @@
     });
     return chain
       .then(finishIfClosed)
-      .catch(function (error) { say(error instanceof Refusal ? error.message : T.offline, "warning"); })
-      .then(function () { state.syncing = false; render(); });
+      .catch(function (error) {
+        say(error instanceof Refusal ? error.message : T.offline, "warning");
+      })
+      .then(function () {
+        state.syncing = false;
+        render();
+        if (state.again) {
+          state.again = false;
+          return sync();
+        }
+      });
   }
 
   function finishIfClosed() {
