@@ -35,6 +35,14 @@ def staff(event):
     return BawasluStaffFactory(membership__regency=event.regency, membership__province=event.province)
 
 
+@pytest.fixture(autouse=True)
+def _close_tablets(browser):
+    """Each tablet's context polls the server every 20 s: close them all when the test ends."""
+    yield
+    for context in browser.contexts:
+        context.close()
+
+
 def open_kiosk(browser: Browser, live_server, staff, event) -> Page:
     """A tablet: its own browser context, signed in, the offline kiosk opened once with the network up."""
     context = browser.new_context(viewport={"width": 1024, "height": 768})
